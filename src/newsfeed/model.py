@@ -1,0 +1,134 @@
+"""The values that flow through newsfeed: settings, articles and problems.
+
+Everything here is immutable and already normalised: an `Article` holds clean
+text, sanitised HTML, aware datetimes and absolute URLs, so that renderers
+map it onto a format without checking anything again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar, Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, at a place a user can find.
+
+    `source` names the file (or `<records>` for a Python iterable), `position`
+    the 1-based line, row or index inside it (text, so that a database can say
+    `query row 17`), `field` the record field concerned.
+    """
+
+    source: str
+    position: str | None
+    field: str | None
+    message: str
+    level: ClassVar[Level]
+
+    def __str__(self) -> str:
+        place = self.source if self.position is None else f"{self.source}:{self.position}"
+        subject = f"{self.field}: " if self.field else ""
+        return f"{place}: {self.level}: {subject}{self.message}"
+
+
+class InputError(Problem):
+    """A problem that keeps a record (or, with `strict`, the build) from publishing."""
+
+    __slots__ = ()
+    level = "error"
+
+
+class InputWarning(Problem):
+    """A problem that was repaired: the record still publishes."""
+
+    __slots__ = ()
+    level = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a record came from: the file and the line, row or index in it."""
+
+    source: str
+    position: str | None = None
+
+    def error(self, field: str | None, message: str) -> InputError:
+        return InputError(self.source, self.position, field, message)
+
+    def warning(self, field: str | None, message: str) -> InputWarning:
+        return InputWarning(self.source, self.position, field, message)
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    email: str | None = None
+    url: str | None = None
+    bio: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str
+    type: str
+    length: int | None = None
+    width: int | None = None
+    height: int | None = None
+    caption: str | None = None
+    credit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article, normalised and ready to render in any format.
+
+    `id` is the entry id shown in RSS and JSON Feed; `atom_id` is the same
+    identity as an absolute IRI (a tag URI when `id` is not one).
+    `body_html` is sanitised HTML with absolute links; `body_text` keeps the
+    original text of a plain-text body for JSON Feed's `content_text`.
+    """
+
+    id: str
+    atom_id: str
+    title: str
+    published: datetime
+    updated: datetime
+    place: Place
+    id_is_url: bool = False
+    url: str | None = None
+    kicker: str | None = None
+    summary: str | None = None
+    body_html: str | None = None
+    body_text: str | None = None
+    authors: tuple[Author, ...] = ()
+    language: str | None = None
+    categories: tuple[str, ...] = ()
+    image: Image | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """What describes a feed as a whole, as the user configured it.
+
+    `base_url` is the URL at which the output folder is served: each file's
+    self link is `base_url` + its file name. It defaults to `link`.
+    """
+
+    title: str
+    link: str
+    base_url: str | None = None
+    description: str | None = None
+    language: str | None = None
+    timezone: str = "UTC"
+    authors: tuple[Author, ...] = ()
+    image: str | None = None
+    icon: str | None = None
+    rights: str | None = None
+    ttl: int | None = None
+    limit: int = 50
+    id: str | None = None
+    websub_hub: str | None = None
