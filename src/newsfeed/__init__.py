@@ -1,3 +1,48 @@
-"""newsfeed: publish article records as RSS 2.0, Atom 1.0 and JSON Feed 1.1."""
+"""newsfeed: publish article records as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
-__version__ = "0.1.0"
+    import newsfeed
+
+    settings = newsfeed.FeedSettings(title="Periodista Digital", link="https://example.org/")
+    reading = newsfeed.read_articles("articles/", settings)
+    for problem in reading.problems:
+        print(problem)
+    feed = newsfeed.Feed(settings, reading.articles)
+    feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
+"""
+
+from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
+from newsfeed.model import (
+    Article,
+    Author,
+    FeedSettings,
+    Image,
+    InputError,
+    InputWarning,
+    Place,
+    Problem,
+)
+from newsfeed.records import Reading
+from newsfeed.sources import read_articles
+from newsfeed.validate import Finding, validate
+from newsfeed.version import __version__
+
+__all__ = [
+    "FORMATS",
+    "Article",
+    "Author",
+    "Document",
+    "Feed",
+    "FeedSettings",
+    "Finding",
+    "Image",
+    "InputError",
+    "InputWarning",
+    "InvalidFeed",
+    "Place",
+    "Problem",
+    "Reading",
+    "Written",
+    "__version__",
+    "read_articles",
+    "validate",
+]

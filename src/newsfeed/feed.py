@@ -1,0 +1,192 @@
+"""The `Feed`: a set of articles in order, rendered to each format and validated.
+
+Entries are ordered newest `published` first, ties broken by id, so the
+order never depends on the input; only the `limit` newest are kept. Every
+XML document is validated before anyone gets its bytes: a document with an
+error is refused, with each finding traced back to the record and field it
+came from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from operator import attrgetter
+from pathlib import Path
+from typing import Literal
+
+from feedgen.feed import FeedGenerator
+
+from newsfeed.files import write_if_changed
+from newsfeed.model import Article, FeedSettings, InputError, InputWarning, Problem
+from newsfeed.render.atom import render_atom
+from newsfeed.render.content import content_html
+from newsfeed.render.feedgen_model import build_feedgen
+from newsfeed.render.jsonfeed import render_json
+from newsfeed.render.rss import render_rss
+from newsfeed.validate import Finding, validate
+
+Format = Literal["rss", "atom", "json"]
+FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
+FILE_NAMES: dict[Format, str] = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+
+#: Which record field an element of our output comes from, to name it in messages.
+_FIELD_OF_ELEMENT = {
+    "title": "title",
+    "link": "url",
+    "guid": "id",
+    "id": "id",
+    "description": "summary",
+    "summary": "summary",
+    "encoded": "body",
+    "content": "body",
+    "pubDate": "published",
+    "published": "published",
+    "updated": "updated",
+    "creator": "authors",
+    "author": "authors",
+    "category": "categories",
+    "enclosure": "image",
+    "thumbnail": "image",
+}
+
+
+class InvalidFeed(Exception):
+    """A rendered document failed validation; `problems` name the records and fields."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        super().__init__("\n".join(str(p) for p in document.problems if p.level == "error"))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One rendered file: its bytes and what validation found in them."""
+
+    format: Format
+    name: str
+    data: bytes
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `Feed.write` did with one file: `written`, `unchanged` or `invalid`."""
+
+    path: Path
+    status: Literal["written", "unchanged", "invalid"]
+    problems: tuple[Problem, ...] = field(default=())
+
+
+class Feed:
+    """Articles under one feed's settings; renders RSS, Atom and JSON Feed as bytes.
+
+    >>> feed = Feed(settings, reading.articles)
+    >>> feed.rss()          # validated bytes, or InvalidFeed
+    >>> feed.write("public/")
+    """
+
+    def __init__(self, settings: FeedSettings, articles: Iterable[Article]) -> None:
+        self.settings = settings
+        ordered = sorted(articles, key=attrgetter("id"))
+        ordered.sort(key=attrgetter("published"), reverse=True)
+        self.articles: tuple[Article, ...] = tuple(ordered[: settings.limit])
+
+    def url(self, format: Format) -> str:
+        """Where the file of `format` is served: the base URL plus its file name."""
+        base = self.settings.base_url or self.settings.link
+        return base.rstrip("/") + "/" + FILE_NAMES[format]
+
+    @property
+    def id(self) -> str:
+        """The Atom feed id: the `id` setting, else the Atom file's URL."""
+        return self.settings.id or self.url("atom")
+
+    @cached_property
+    def contents(self) -> tuple[str, ...]:
+        """The HTML content of each article, composed once for all formats."""
+        return tuple(content_html(article) for article in self.articles)
+
+    def to_feedgen(self) -> FeedGenerator:
+        """A fresh feedgen model of this feed, with newsfeed's corrections registered.
+
+        Load further feedgen extensions on it (podcast, geo, ...) and call
+        `rss_str()` / `atom_str()` as with any FeedGenerator.
+        """
+        return build_feedgen(self.settings, self.articles, self.contents)
+
+    def render(self, format: Format) -> Document:
+        """The document of `format`, validated (JSON Feed is built, not parsed)."""
+        if format == "json":
+            data = render_json(self.settings, self.articles, self.contents, self.url("json"))
+            return Document(format, FILE_NAMES[format], data)
+        fg = self.to_feedgen()
+        if format == "rss":
+            data = render_rss(fg, self.settings, self.url("rss"))
+        else:
+            data = render_atom(fg, self.settings, self.url("atom"), self.id)
+        findings = tuple(validate(data))
+        return Document(
+            format, FILE_NAMES[format], data, findings, self._problems(format, findings)
+        )
+
+    def rss(self) -> bytes:
+        return self._checked("rss")
+
+    def atom(self) -> bytes:
+        return self._checked("atom")
+
+    def json(self) -> bytes:
+        return self._checked("json")
+
+    def write(
+        self, folder: str | os.PathLike[str], formats: Iterable[Format] = FORMATS
+    ) -> list[Written]:
+        """Write each format's file into `folder`; an invalid document is not written."""
+        results = []
+        for format in formats:
+            document = self.render(format)
+            path = Path(folder, document.name)
+            if not document.valid:
+                results.append(Written(path, "invalid", document.problems))
+            elif write_if_changed(path, document.data):
+                results.append(Written(path, "written", document.problems))
+            else:
+                results.append(Written(path, "unchanged", document.problems))
+        return results
+
+    def _checked(self, format: Format) -> bytes:
+        document = self.render(format)
+        if not document.valid:
+            raise InvalidFeed(document)
+        return document.data
+
+    def _problems(self, format: Format, findings: tuple[Finding, ...]) -> tuple[Problem, ...]:
+        """Findings as problems at the place of the record each one came from."""
+        by_id = {a.id: a for a in self.articles}
+        by_id.update((a.atom_id, a) for a in self.articles)
+        name = FILE_NAMES[format]
+        problems: list[Problem] = []
+        for finding in findings:
+            kind = InputError if finding.level == "error" else InputWarning
+            article = by_id.get(finding.entry_id or "")
+            element = finding.path.rsplit("/", 1)[-1].split("[", 1)[0].split(":")[-1]
+            message = f"{finding.message} in {name} [{finding.code}]"
+            if article is None:
+                problems.append(kind(name, _line(finding), None, message))
+            else:
+                place = article.place
+                field_name = _FIELD_OF_ELEMENT.get(element, element)
+                problems.append(kind(place.source, place.position, field_name, message))
+        return tuple(problems)
+
+
+def _line(finding: Finding) -> str | None:
+    return None if finding.line is None else str(finding.line)

@@ -1,0 +1,576 @@
+"""From an article record (a mapping, as the input contract spells it) to an `Article`.
+
+This is the one place where input is normalised: aliases resolved, text
+cleaned, HTML sanitised, dates read, URLs made absolute, identity settled.
+Every problem becomes a `Problem` naming the record's place and the field;
+a record with an error yields no `Article`, and the others go on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from newsfeed.dates import DateError, get_timezone, parse_datetime
+from newsfeed.model import Article, Author, FeedSettings, Image, Place, Problem
+from newsfeed.text import (
+    MarkdownUnavailable,
+    markdown_to_html,
+    plain_text,
+    remove_forbidden_chars,
+    sanitize_html,
+    slugify,
+    text_to_html,
+)
+
+#: Field names of the input contract, each with the aliases users may write.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid"),
+    "url": ("url", "link", "permalink"),
+    "title": ("title", "headline"),
+    "kicker": ("kicker", "overline"),
+    "summary": ("summary", "description", "deck", "standfirst", "subtitle"),
+    "body": ("body", "content"),
+    "body_format": ("body_format",),
+    "authors": ("authors", "author", "byline", "creator"),
+    "published": ("published", "date", "pubDate", "published_at"),
+    "updated": ("updated", "modified", "updated_at", "date_modified"),
+    "language": ("language", "lang"),
+    "categories": ("categories", "tags", "category"),
+    "image": ("image", "thumbnail"),
+}
+ALIASES: dict[str, str] = {alias: name for name, names in FIELDS.items() for alias in names}
+#: Fields that take a list; flat text sources (CSV, SQL) separate the items with ";".
+LIST_FIELDS = frozenset({"authors", "categories"})
+BODY_FORMATS = ("text", "html", "markdown")
+
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
+_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+\Z")
+_NAME_WITH_EMAIL = re.compile(r"(?P<name>[^<]*?)\s*<(?P<email>[^<>]+)>\s*\Z")
+#: Characters RFC 4151 allows in a tag's specific part as they are.
+_TAG_SAFE = "-._~!$&'()*+,;=:@/?"
+_IMAGE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "svg": "image/svg+xml",
+}
+
+
+class RecordRejected(Exception):
+    """Raised inside the conversion of one record; carries the error that rejects it."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record as a source read it, with its place and, for files, a fallback date."""
+
+    data: Mapping[str, Any]
+    place: Place
+    fallback_published: datetime | None = None
+
+
+@dataclass(slots=True)
+class Reading:
+    """What reading records produced: the articles that publish, and every problem."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
+def feed_domain(link: str) -> str:
+    """The authority of the site's link, as RFC 4151 tag URIs want it."""
+    return (urlsplit(link).hostname or "localhost").lower()
+
+
+def check_http_url(value: str) -> str | None:
+    """`value` stripped if it is an absolute http(s) URL, else None."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(c.isspace() or ord(c) < 0x20 for c in url):
+        return None
+    return url
+
+
+def is_absolute_iri(value: str) -> bool:
+    return _IRI_SCHEME.match(value) is not None
+
+
+def tag_uri(domain: str, when: datetime, specific: str) -> str:
+    """An RFC 4151 tag URI; `specific` is percent-encoded where the RFC does not allow it."""
+    return f"tag:{domain},{when.date().isoformat()}:{quote(specific, safe=_TAG_SAFE)}"
+
+
+def normalise_language(value: str) -> str | None:
+    """A BCP 47 tag in its conventional case (`pt-BR`), or None if `value` is not one."""
+    tag = value.strip().replace("_", "-")
+    if not _LANGUAGE.match(tag):
+        return None
+    primary, *rest = tag.split("-")
+    subtags = [primary.lower()]
+    for sub in rest:
+        if len(sub) == 2:
+            subtags.append(sub.upper())
+        elif len(sub) == 4:
+            subtags.append(sub.title())
+        else:
+            subtags.append(sub.lower())
+    return "-".join(subtags)
+
+
+class RecordReader:
+    """Turns raw records into Articles for one feed's settings.
+
+    It remembers what it has reported once per source (unknown fields) and
+    the ids it has seen, so that duplicates are named with both places.
+    """
+
+    def __init__(self, settings: FeedSettings) -> None:
+        self.settings = settings
+        self.tz: tzinfo = get_timezone(settings.timezone)
+        self.domain = feed_domain(settings.link)
+        self._unknown_reported: set[tuple[str, str]] = set()
+        self._seen_ids: dict[str, Place] = {}
+        self.records_without_id = 0
+
+    def read(self, records: Iterable[RawRecord], reading: Reading | None = None) -> Reading:
+        reading = Reading() if reading is None else reading
+        for article in self.iter_articles(records, reading.problems):
+            reading.articles.append(article)
+        return reading
+
+    def iter_articles(
+        self, records: Iterable[RawRecord], problems: list[Problem]
+    ) -> Iterator[Article]:
+        """Articles one at a time, so that a large source never sits in memory whole."""
+        for record in records:
+            article = self.article(record, problems)
+            if article is not None:
+                yield article
+
+    def article(self, record: RawRecord, problems: list[Problem]) -> Article | None:
+        """The Article of one record, or None when an error rejects it (added to `problems`)."""
+        place = record.place
+        try:
+            if not isinstance(record.data, Mapping):
+                raise RecordRejected(
+                    place.error(None, f"a record must be an object, not {_kind(record.data)}")
+                )
+            fields = self._fields(record.data, place, problems)
+            article = self._build(fields, record, problems)
+        except RecordRejected as rejected:
+            problems.append(rejected.problem)
+            return None
+        earlier = self._seen_ids.get(article.id)
+        if earlier is not None:
+            problems.append(
+                place.error(
+                    "id",
+                    f"duplicate id {article.id!r}: already used by the record at "
+                    f"{_place_text(earlier)}; this record is skipped",
+                )
+            )
+            return None
+        self._seen_ids[article.id] = place
+        return article
+
+    # -- fields --------------------------------------------------------------
+
+    def _fields(
+        self, data: Mapping[str, Any], place: Place, problems: list[Problem]
+    ) -> dict[str, Any]:
+        """Aliases resolved, empty values dropped, XML-forbidden characters removed."""
+        fields: dict[str, Any] = {}
+        given_as: dict[str, str] = {}
+        for key, value in data.items():
+            name = ALIASES.get(key) if isinstance(key, str) else None
+            if name is None:
+                self._report_unknown(str(key), place, problems)
+                continue
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if name in fields:
+                problems.append(
+                    place.warning(
+                        name, f"given twice, as {given_as[name]!r} and {key!r}; using {key!r}"
+                    )
+                )
+            fields[name] = _clean_chars(value, name, place, problems)
+            given_as[name] = key
+        return fields
+
+    def _report_unknown(self, key: str, place: Place, problems: list[Problem]) -> None:
+        if (place.source, key) in self._unknown_reported:
+            return
+        self._unknown_reported.add((place.source, key))
+        problems.append(place.warning(key, "unknown field, left out of the feed"))
+
+    # -- the article ---------------------------------------------------------
+
+    def _build(
+        self, fields: dict[str, Any], record: RawRecord, problems: list[Problem]
+    ) -> Article:
+        place = record.place
+        title = _plain(fields.get("title"), "title", place, problems)
+        if not title:
+            raise RecordRejected(place.error("title", "missing or empty; every article needs one"))
+        url = self._url(fields.get("url"), place)
+        language = self._language(fields.get("language"), place, problems)
+        published = self._published(fields.get("published"), record, language, problems)
+        updated_value = fields.get("updated")
+        updated = (
+            published
+            if updated_value is None
+            else self._date(updated_value, "updated", place, language)
+        )
+        article_id, atom_id, id_is_url = self._identity(
+            fields.get("id"), url, title, published, place
+        )
+        body_html, body_text = self._body(fields, url, place)
+        return Article(
+            id=article_id,
+            atom_id=atom_id,
+            id_is_url=id_is_url,
+            title=title,
+            published=published,
+            updated=updated,
+            place=place,
+            url=url,
+            kicker=_plain(fields.get("kicker"), "kicker", place, problems) or None,
+            summary=_plain(fields.get("summary"), "summary", place, problems) or None,
+            body_html=body_html,
+            body_text=body_text,
+            authors=self._authors(fields.get("authors"), place, problems),
+            language=language,
+            categories=self._categories(fields.get("categories"), place, problems),
+            image=self._image(fields.get("image"), url, place, problems),
+        )
+
+    def _url(self, value: Any, place: Place) -> str | None:
+        if value is None:
+            return None
+        url = check_http_url(value) if isinstance(value, str) else None
+        if url is None:
+            raise RecordRejected(
+                place.error("url", f"{_shown(value)} is not an absolute http(s) URL")
+            )
+        return url
+
+    def _language(self, value: Any, place: Place, problems: list[Problem]) -> str | None:
+        if value is None:
+            return None
+        tag = normalise_language(value) if isinstance(value, str) else None
+        if tag is None:
+            problems.append(
+                place.warning(
+                    "language",
+                    f"{_shown(value)} is not a BCP 47 language tag; the feed's language is used",
+                )
+            )
+            return None
+        return None if tag == self.settings.language else tag
+
+    def _date(self, value: Any, name: str, place: Place, language: str | None) -> datetime:
+        try:
+            when = parse_datetime(value, self.tz, language or self.settings.language)
+        except DateError as error:
+            raise RecordRejected(place.error(name, str(error))) from None
+        # Sub-second precision is dropped so that RFC 822, RFC 3339 and the
+        # ordering of entries all agree on the same instant.
+        return when.replace(microsecond=0)
+
+    def _published(
+        self, value: Any, record: RawRecord, language: str | None, problems: list[Problem]
+    ) -> datetime:
+        if value is not None:
+            return self._date(value, "published", record.place, language)
+        if record.fallback_published is None:
+            raise RecordRejected(
+                record.place.error("published", "missing; every article needs a date")
+            )
+        problems.append(
+            record.place.warning(
+                "published", "missing; using the file's modification time, which changes on copy"
+            )
+        )
+        return record.fallback_published.astimezone(self.tz).replace(microsecond=0)
+
+    def _identity(
+        self, value: Any, url: str | None, title: str, published: datetime, place: Place
+    ) -> tuple[str, str, bool]:
+        """(entry id, Atom id, whether the id is the article's URL)."""
+        if value is not None:
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                raise RecordRejected(
+                    place.error("id", f"must be text or a whole number, not {_kind(value)}")
+                )
+            article_id = str(value).strip()
+            atom_id = (
+                article_id
+                if is_absolute_iri(article_id)
+                else tag_uri(self.domain, published, article_id)
+            )
+            return article_id, atom_id, article_id == url
+        self.records_without_id += 1
+        if url is not None:
+            return url, url, True
+        made = tag_uri(self.domain, published, slugify(title) or "article")
+        return made, made, False
+
+    def _body(
+        self, fields: dict[str, Any], url: str | None, place: Place
+    ) -> tuple[str | None, str | None]:
+        """(sanitised HTML, original text for a text body)."""
+        body_format = fields.get("body_format", "text")
+        if not isinstance(body_format, str) or body_format.strip().lower() not in BODY_FORMATS:
+            raise RecordRejected(
+                place.error(
+                    "body_format", f"{_shown(body_format)} is not one of text, html, markdown"
+                )
+            )
+        body = fields.get("body")
+        if body is None:
+            return None, None
+        if not isinstance(body, str):
+            raise RecordRejected(place.error("body", f"must be text, not {_kind(body)}"))
+        kind = body_format.strip().lower()
+        if kind == "html":
+            return sanitize_html(body, url) or None, None
+        if kind == "markdown":
+            try:
+                return markdown_to_html(body, url) or None, None
+            except MarkdownUnavailable as error:
+                raise RecordRejected(place.error("body_format", str(error))) from None
+        return text_to_html(body) or None, body.strip() or None
+
+    def _authors(self, value: Any, place: Place, problems: list[Problem]) -> tuple[Author, ...]:
+        if value is None:
+            return ()
+        items = value if isinstance(value, list | tuple) else [value]
+        authors: list[Author] = []
+        for item in items:
+            author = self._author(item, place, problems)
+            if author is not None:
+                authors.append(author)
+        return tuple(authors)
+
+    def _author(self, item: Any, place: Place, problems: list[Problem]) -> Author | None:
+        if isinstance(item, str):
+            name, email = split_name_email(item)
+            url = bio = None
+        elif isinstance(item, Mapping):
+            raw_name = item.get("name")
+            if not isinstance(raw_name, str):
+                raise RecordRejected(place.error("authors", "an author needs a name"))
+            name, email = raw_name, item.get("email")
+            url, bio = item.get("url"), item.get("bio")
+            for key in item:
+                if key not in ("name", "email", "url", "bio"):
+                    self._report_unknown(f"authors.{key}", place, problems)
+        else:
+            raise RecordRejected(
+                place.error("authors", f"an author is a name or an object, not {_kind(item)}")
+            )
+        name = _plain(name, "authors", place, problems)
+        if not name:
+            return None
+        if email is not None and not (isinstance(email, str) and _EMAIL.match(email.strip())):
+            problems.append(
+                place.warning("authors", f"{_shown(email)} is not an email address; left out")
+            )
+            email = None
+        if url is not None and (not isinstance(url, str) or check_http_url(url) is None):
+            problems.append(
+                place.warning("authors", f"{_shown(url)} is not an absolute http(s) URL; left out")
+            )
+            url = None
+        return Author(
+            name=name,
+            email=email.strip() if email else None,
+            url=check_http_url(url) if url else None,
+            bio=_plain(bio, "authors", place, problems) or None,
+        )
+
+    def _categories(
+        self, value: Any, place: Place, problems: list[Problem]
+    ) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            items: list[Any] = value.split(",")
+        elif isinstance(value, list | tuple):
+            items = list(value)
+        else:
+            raise RecordRejected(
+                place.error("categories", f"must be a list or text, not {_kind(value)}")
+            )
+        seen: dict[str, None] = {}
+        for item in items:
+            if not isinstance(item, str):
+                raise RecordRejected(
+                    place.error("categories", f"a category is text, not {_kind(item)}")
+                )
+            name = _plain(item, "categories", place, problems)
+            if name:
+                seen.setdefault(name, None)
+        return tuple(seen)
+
+    def _image(
+        self, value: Any, url: str | None, place: Place, problems: list[Problem]
+    ) -> Image | None:
+        if value is None:
+            return None
+        spec: Mapping[str, Any]
+        if isinstance(value, str):
+            spec = {"url": value}
+        elif isinstance(value, Mapping):
+            spec = value
+        else:
+            raise RecordRejected(
+                place.error("image", f"must be a URL or an object, not {_kind(value)}")
+            )
+        raw = spec.get("url")
+        if not isinstance(raw, str) or not raw.strip():
+            raise RecordRejected(place.error("image", "an image needs a url"))
+        raw = raw.strip()
+        absolute = check_http_url(raw)
+        if absolute is None:
+            if urlsplit(raw).scheme:
+                raise RecordRejected(
+                    place.error("image", f"{_shown(raw)} is not an http(s) URL")
+                )
+            if url is None:
+                problems.append(
+                    place.warning(
+                        "image",
+                        f"relative URL {raw!r} and no article url to resolve it; image left out",
+                    )
+                )
+                return None
+            absolute = check_http_url(urljoin(url, raw))
+            if absolute is None:
+                raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
+        return Image(
+            url=absolute,
+            type=self._image_type(spec.get("type"), absolute, place, problems),
+            length=_count(spec.get("length"), "image", "length", place),
+            width=_count(spec.get("width"), "image", "width", place),
+            height=_count(spec.get("height"), "image", "height", place),
+            caption=_plain(spec.get("caption"), "image", place, problems) or None,
+            credit=_plain(spec.get("credit"), "image", place, problems) or None,
+        )
+
+    def _image_type(
+        self, value: Any, url: str, place: Place, problems: list[Problem]
+    ) -> str:
+        if isinstance(value, str) and re.fullmatch(r"[\w.+-]+/[\w.+-]+", value.strip()):
+            return value.strip().lower()
+        if value is not None:
+            problems.append(place.warning("image", f"{_shown(value)} is not a MIME type"))
+        extension = urlsplit(url).path.rsplit(".", 1)[-1].lower()
+        known = _IMAGE_TYPES.get(extension)
+        if known is None:
+            problems.append(
+                place.warning(
+                    "image", f"cannot tell the type of {url!r} from its name; assuming image/jpeg"
+                )
+            )
+            return "image/jpeg"
+        return known
+
+
+def split_name_email(text: str) -> tuple[str, str | None]:
+    """`"Paul Monzón <paul@example.org>"` -> ("Paul Monzón", "paul@example.org")."""
+    match = _NAME_WITH_EMAIL.match(text.strip())
+    if match and match.group("name"):
+        return match.group("name"), match.group("email").strip()
+    return text, None
+
+
+def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -> Any:
+    """`value` with XML-forbidden characters removed from every string inside it."""
+    removed = 0
+
+    def clean(item: Any) -> Any:
+        nonlocal removed
+        if isinstance(item, str):
+            text, count = remove_forbidden_chars(item)
+            removed += count
+            return text
+        if isinstance(item, list | tuple):
+            return [clean(i) for i in item]
+        if isinstance(item, Mapping):
+            return {k: clean(v) for k, v in item.items()}
+        return item
+
+    cleaned = clean(value)
+    if removed:
+        problems.append(
+            place.warning(name, f"removed {removed} character(s) that XML does not allow")
+        )
+    return cleaned
+
+
+def _plain(value: Any, name: str, place: Place, problems: list[Problem]) -> str:
+    """Plain text of a short text field ('' when absent); markup is stripped with a warning."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise RecordRejected(place.error(name, f"must be text, not {_kind(value)}"))
+    text, had_markup = plain_text(value)
+    if had_markup:
+        problems.append(place.warning(name, "markup removed; this field is plain text"))
+    return text
+
+
+def _count(value: Any, name: str, part: str, place: Place) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool | float) or number < 0:
+        raise RecordRejected(
+            place.error(name, f"{part} must be a whole number of at least 0, not {_shown(value)}")
+        )
+    return number
+
+
+def _kind(value: Any) -> str:
+    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    for kind, text in names.items():
+        if isinstance(value, kind):
+            return text
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _place_text(place: Place) -> str:
+    return place.source if place.position is None else f"{place.source}:{place.position}"

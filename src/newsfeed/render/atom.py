@@ -1,0 +1,17 @@
+"""Atom 1.0, serialised by feedgen from the shared model."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+
+from newsfeed.model import FeedSettings
+from newsfeed.render.feedgen_model import set_links
+
+MEDIA_TYPE = "application/atom+xml"
+
+
+def render_atom(fg: FeedGenerator, settings: FeedSettings, self_url: str, feed_id: str) -> bytes:
+    set_links(fg, settings, self_url, MEDIA_TYPE)
+    fg.id(feed_id)
+    data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return data

@@ -1,0 +1,136 @@
+"""The one place that corrects feedgen 1.0 (see feed-mapping.md, "Known feedgen 1.0 pitfalls").
+
+feedgen stays the model and the serializer; these two extensions, run by
+feedgen itself as each document is built, fix the lxml tree before it is
+serialised and add the elements feedgen has no model for:
+
+- Atom entry links lose `rel`, `type` and `length` (feedgen #135, #143): they
+  are rebuilt from the article, so an image is an `enclosure`, not a second
+  `alternate`.
+- Atom entry ids follow the RSS guid: an id that is not an IRI is replaced by
+  its tag URI. Atom titles get `type="text"` written out.
+- RSS items carry `<author>email (name)</author>`, which makes feedgen-based
+  readers list authors twice: it is removed for one joined `dc:creator`.
+- Media RSS is written without `media:group`, with `media:title` and
+  `media:credit`, which feedgen's media extension cannot express.
+- The RSS generator names the version; the RSS channel carries the hub link
+  and the feed's authors, which feedgen drops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from lxml import etree
+
+from newsfeed.model import Article, Author, FeedSettings, Image
+from newsfeed.version import __version__
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: Under this name feedgen knows the extensions (`fg.newsfeed`, `entry.newsfeed`).
+EXTENSION_NAME = "newsfeed"
+
+
+def joined_names(authors: tuple[Author, ...]) -> str:
+    """All names in one string: with one `dc:creator` per author, readers show only one."""
+    return ", ".join(author.name for author in authors)
+
+
+class FeedCorrections(BaseExtension):  # type: ignore[misc]
+    """Channel- and feed-level corrections; `settings` is set by the feedgen model."""
+
+    settings: FeedSettings
+
+    def extend_ns(self) -> dict[str, str]:
+        # Declared once on the root instead of on every item.
+        return {"dc": DC_NS, "media": MEDIA_NS}
+
+    def extend_rss(self, rss: etree._Element) -> etree._Element:
+        channel = rss.find("channel")
+        assert channel is not None  # feedgen always writes it
+        generator = channel.find("generator")
+        if generator is not None:
+            generator.text = f"newsfeed {__version__}"
+        if self.settings.websub_hub:
+            etree.SubElement(
+                channel, f"{{{ATOM_NS}}}link", href=self.settings.websub_hub, rel="hub"
+            )
+        without_email = tuple(a for a in self.settings.authors if not a.email)
+        if without_email and channel.find("managingEditor") is None:
+            etree.SubElement(channel, f"{{{DC_NS}}}creator").text = joined_names(without_email)
+        return rss
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        # feedgen has one setting for RSS description and Atom subtitle; RSS
+        # needs a description (it defaults to the title), Atom does not.
+        if not self.settings.description:
+            subtitle = feed.find("subtitle")
+            if subtitle is not None:
+                feed.remove(subtitle)
+        return feed
+
+
+class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
+    """Item- and entry-level corrections; `article` is set by the feedgen model."""
+
+    article: Article
+
+    def extend_rss(self, item: etree._Element) -> etree._Element:
+        for author in item.findall("author"):
+            item.remove(author)
+        article = self.article
+        if article.authors:
+            etree.SubElement(item, f"{{{DC_NS}}}creator").text = joined_names(article.authors)
+        if article.image is not None:
+            _media_content(item, article.image)
+            _media_thumbnail(item, article.image)
+        return item
+
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        article = self.article
+        entry_id = entry.find("id")
+        assert entry_id is not None  # feedgen refuses entries without one
+        entry_id.text = article.atom_id
+        title = entry.find("title")
+        assert title is not None
+        title.set("type", "text")
+        for link in entry.findall("link"):
+            entry.remove(link)
+        if article.url is not None:
+            etree.SubElement(entry, "link", rel="alternate", type="text/html", href=article.url)
+        if article.image is not None:
+            enclosure = etree.SubElement(
+                entry, "link", rel="enclosure", type=article.image.type, href=article.image.url
+            )
+            if article.image.length is not None:
+                enclosure.set("length", str(article.image.length))
+            _media_thumbnail(entry, article.image)
+        if article.language is not None:
+            entry.set(XML_LANG, article.language)
+        return entry
+
+
+def _media_content(parent: etree._Element, image: Image) -> None:
+    attributes: dict[str, Any] = {"url": image.url, "medium": "image", "type": image.type}
+    if image.length is not None:
+        attributes["fileSize"] = str(image.length)
+    attributes.update(_size(image))
+    content = etree.SubElement(parent, f"{{{MEDIA_NS}}}content", attributes)
+    if image.caption:
+        etree.SubElement(content, f"{{{MEDIA_NS}}}title", type="plain").text = image.caption
+    if image.credit:
+        etree.SubElement(content, f"{{{MEDIA_NS}}}credit").text = image.credit
+
+
+def _media_thumbnail(parent: etree._Element, image: Image) -> None:
+    etree.SubElement(parent, f"{{{MEDIA_NS}}}thumbnail", {"url": image.url, **_size(image)})
+
+
+def _size(image: Image) -> dict[str, str]:
+    if image.width is None or image.height is None:
+        return {}
+    return {"width": str(image.width), "height": str(image.height)}

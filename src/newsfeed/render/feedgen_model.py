@@ -1,0 +1,112 @@
+"""Articles and settings mapped onto one feedgen model, shared by RSS and Atom.
+
+One method per group of elements, in the manner of Django's feedgenerator.
+What feedgen gets wrong is corrected in `corrections`, not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from newsfeed.model import Article, FeedSettings
+from newsfeed.render.corrections import EXTENSION_NAME, EntryCorrections, FeedCorrections
+from newsfeed.version import __version__
+
+
+def build_feedgen(
+    settings: FeedSettings, articles: Sequence[Article], contents: Sequence[str]
+) -> FeedGenerator:
+    """The feedgen model of a feed; `contents` is the HTML content of each article."""
+    fg = FeedGenerator()
+    fg.register_extension(EXTENSION_NAME, FeedCorrections, EntryCorrections)
+    fg.newsfeed.settings = settings
+    _add_channel(fg, settings, articles)
+    for article, content in zip(articles, contents, strict=True):
+        entry = fg.add_entry(order="append")
+        entry.newsfeed.article = article
+        _add_entry(entry, article, content)
+    return fg
+
+
+def set_links(fg: FeedGenerator, settings: FeedSettings, self_url: str, media_type: str) -> None:
+    """The links of one document; the self link comes first, since feedgen's RSS
+    channel `<link>` is the last link added."""
+    links = [{"href": self_url, "rel": "self", "type": media_type}]
+    if settings.websub_hub:
+        links.append({"href": settings.websub_hub, "rel": "hub"})
+    links.append({"href": settings.link, "rel": "alternate", "type": "text/html"})
+    fg.link(links, replace=True)
+
+
+def newest_update(articles: Sequence[Article]) -> datetime | None:
+    return max((a.updated for a in articles), default=None)
+
+
+def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[Article]) -> None:
+    fg.title(settings.title)
+    fg.description(settings.description or settings.title)
+    fg.generator("newsfeed", version=__version__)
+    if settings.language:
+        fg.language(settings.language)
+    if settings.rights:
+        fg.rights(settings.rights)
+    if settings.ttl is not None:
+        fg.ttl(settings.ttl)
+    if settings.image:
+        fg.image(url=settings.image, title=settings.title, link=settings.link)
+    if settings.icon:
+        fg.icon(settings.icon)
+    _add_feed_authors(fg, settings, articles)
+    # feedgen stamps documents with "now"; the newest entry makes them reproducible.
+    newest = newest_update(articles)
+    if newest is not None:
+        fg.updated(newest)
+        fg.lastBuildDate(newest)
+
+
+def _add_feed_authors(
+    fg: FeedGenerator, settings: FeedSettings, articles: Sequence[Article]
+) -> None:
+    for author in settings.authors:
+        fg.author(_atom_person(author.name, author.email, author.url))
+    with_email = next((a for a in settings.authors if a.email), None)
+    if with_email is not None:
+        fg.managingEditor(f"{with_email.email} ({with_email.name})")
+    if not settings.authors and any(not a.authors for a in articles):
+        # Atom needs an author on the feed or on every entry.
+        fg.author(name=settings.title)
+
+
+def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
+    entry.guid(article.id, permalink=article.id_is_url)
+    entry.title(article.title)
+    if article.url is not None:
+        entry.link(href=article.url, rel="alternate", type="text/html")
+    if article.summary:
+        entry.summary(article.summary, type="text")
+    entry.content(content, type="html")
+    for author in article.authors:
+        entry.author(_atom_person(author.name, author.email, author.url))
+    entry.published(article.published)
+    entry.updated(article.updated)
+    for category in article.categories:
+        entry.category(term=category)
+    if article.image is not None:
+        entry.enclosure(
+            url=article.image.url,
+            length=str(article.image.length or 0),
+            type=article.image.type,
+        )
+
+
+def _atom_person(name: str, email: str | None, url: str | None) -> dict[str, str]:
+    person = {"name": name}
+    if email:
+        person["email"] = email
+    if url:
+        person["uri"] = url
+    return person

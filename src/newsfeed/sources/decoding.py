@@ -1,0 +1,51 @@
+"""Reading input files as text, with errors that name the file and the byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsfeed.model import Place, Problem
+
+
+def read_text(path: Path, name: str, encoding: str, problems: list[Problem]) -> str | None:
+    """The file's text with any BOM dropped and line ends made `\\n`, or None after an error."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Place(name).error(None, f"cannot read: {error.strerror or error}"))
+        return None
+    text = decode(data, name, encoding, problems)
+    if text is None:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(
+    data: bytes,
+    name: str,
+    encoding: str,
+    problems: list[Problem],
+    offset: int = 0,
+    line: int = 1,
+) -> str | None:
+    """`data` decoded; on failure one error naming the line and the byte offset in the file.
+
+    `offset` and `line` say where `data` starts in the file, for readers that
+    decode a file piece by piece.
+    """
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as error:
+        where = offset + error.start
+        at_line = line + data.count(b"\n", 0, error.start)
+        problems.append(
+            Place(name, str(at_line)).error(
+                None,
+                f"cannot decode byte {where} as {encoding} "
+                f"(0x{data[error.start]:02x}); give the right --encoding",
+            )
+        )
+    except LookupError:
+        problems.append(Place(name).error(None, f"unknown encoding {encoding!r}"))
+    return None
