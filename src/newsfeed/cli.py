@@ -12,13 +12,24 @@ import json
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from newsfeed.config import ConfigError, SiteConfig, with_overrides
+from newsfeed.config import load as load_config
 from newsfeed.dates import DateError, get_timezone
-from newsfeed.feed import FILE_NAMES, FORMATS, Feed, Format
+from newsfeed.feed import FILE_NAMES, Format
 from newsfeed.model import Author, FeedSettings, Problem
-from newsfeed.records import check_http_url, split_name_email
+from newsfeed.publish import (
+    DEFAULT_MAX_BYTES,
+    LockTimeout,
+    Site,
+    changed_feed_urls,
+    notify_hub,
+    publish,
+)
+from newsfeed.records import check_http_url, normalise_language, split_name_email
 from newsfeed.sources import read_articles
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
@@ -27,6 +38,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 3
+EXIT_LOCKED = 4
 
 EXIT_CODES = """\
 exit codes:
@@ -34,10 +46,12 @@ exit codes:
   1  nothing written: a fatal error (or, with --strict, any bad record)
   2  usage error: a wrong option or value
   3  feeds written, but some records were skipped (each one is named above)
+  4  another run was writing the same output folder for longer than --lock-timeout
 """
 
 BUILD_EXAMPLES = """\
 examples:
+  newsfeed build --config examples/site.toml
   newsfeed build examples/articles --out public \\
       --title "Periodista Digital" --link https://example.org/ --language es
   newsfeed build news.jsonl extra.csv --out feeds --formats rss,atom \\
@@ -67,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsfeed: interrupted", file=sys.stderr)
         return EXIT_FAILED
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:
         if args.debug:
             traceback.print_exc()
         else:
@@ -114,16 +128,20 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="build RSS, Atom and JSON feeds from article records",
         description=(
             "Read article records (.json, .jsonl, .ndjson, .csv, .txt files or folders of "
-            "them) and write DIR/rss.xml, DIR/atom.xml and DIR/feed.json. A bad record is "
-            "skipped and named; the others are published."
+            "them) and write DIR/rss.xml, DIR/atom.xml and DIR/feed.json, or every feed a "
+            "site's --config describes. A bad record is skipped and named; the others are "
+            "published. Files are replaced atomically and only when their bytes change."
         ),
         epilog=BUILD_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    build.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders to read")
-    build.add_argument("--out", required=True, metavar="DIR", help="folder to write the feeds to")
-    build.add_argument("--title", required=True, help="the feed's title")
-    build.add_argument("--link", required=True, help="the site's home page (absolute URL)")
+    build.add_argument(
+        "inputs", nargs="*", metavar="INPUT", help="files or folders to read (added to --config's)"
+    )
+    build.add_argument("--config", metavar="SITE.toml", help="a site's configuration file")
+    build.add_argument("--out", metavar="DIR", help="folder to write the feeds to")
+    build.add_argument("--title", help="the feed's title")
+    build.add_argument("--link", help="the site's home page (absolute URL)")
     build.add_argument(
         "--base-url",
         metavar="URL",
@@ -134,90 +152,165 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument(
         "--author",
         action="append",
-        default=[],
         metavar="'NAME <EMAIL>'",
         help="an author of the feed itself; repeat for several",
     )
     build.add_argument("--language", help="BCP 47 language tag of the feed, e.g. es or pt-BR")
     build.add_argument(
-        "--timezone",
-        default="UTC",
-        help="IANA time zone for dates written without one (default: UTC)",
+        "--timezone", help="IANA time zone for dates written without one (default: UTC)"
+    )
+    build.add_argument("--limit", type=int, help="how many newest entries to keep (default: 50)")
+    build.add_argument(
+        "--formats", help="comma-separated formats to write (default: rss,atom,json)"
     )
     build.add_argument(
-        "--limit", type=int, default=50, help="how many newest entries to keep (default: 50)"
+        "--max-bytes",
+        type=int,
+        metavar="N",
+        help=f"size budget per feed file; the oldest entries beyond it are left out "
+        f"(default: {DEFAULT_MAX_BYTES}, 0: no budget)",
     )
     build.add_argument(
-        "--formats",
-        default=",".join(FORMATS),
-        help="comma-separated formats to write (default: rss,atom,json)",
+        "--encoding", help="encoding of input files, for legacy exports (default: utf-8)"
     )
     build.add_argument(
-        "--encoding",
-        default="utf-8",
-        help="encoding of input files, for legacy exports (default: utf-8, BOM or not)",
+        "--lock-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait for another run writing the same folder (default: 60)",
     )
     build.add_argument(
         "--strict", action="store_true", help="any bad record is fatal: write nothing"
     )
-    build.add_argument("--quiet", action="store_true", help="print only problems")
+    build.add_argument(
+        "--quiet", action="store_true", help="print only problems (for cron: no news is good news)"
+    )
     _common(build)
     build.set_defaults(run=run_build)
 
 
 def run_build(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    formats = _formats(args.formats)
-    reading = read_articles(args.inputs, settings, encoding=args.encoding)
+    config = _site_config(args)
+    site = config.site
+    reading = read_articles(list(config.sources), site.settings, encoding=config.encoding)
     _report(reading.problems)
     errors = reading.errors
     if errors and args.strict:
-        print(
-            f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr
-        )
+        print(f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr)
         return EXIT_FAILED
-    feed = Feed(settings, reading.articles)
-    results = feed.write(args.out, formats)
-    invalid = False
-    for result in results:
-        _report(result.problems)
-        if result.status == "invalid":
-            invalid = True
-            print(f"{result.path}: not written: it does not validate", file=sys.stderr)
-        elif not args.quiet:
-            print(f"{result.path}: {result.status} ({len(feed.articles)} entries)")
-    if invalid:
+    try:
+        outcome = publish(site, reading.articles)
+    except LockTimeout as error:
+        print(f"newsfeed: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    _report(outcome.problems)
+    for written in outcome.files:
+        if written.status == "invalid":
+            print(f"{written.path}: not written: it does not validate", file=sys.stderr)
+        elif not args.quiet and written.path in outcome.entries:
+            print(f"{written.path}: {written.status} ({outcome.entries[written.path]} entries)")
+    if not args.quiet:
+        counts = {s: sum(w.status == s for w in outcome.files) for s in ("written", "unchanged")}
+        print(
+            f"newsfeed: {counts['written']} written, {counts['unchanged']} unchanged, "
+            f"skipped {len(_skipped(errors))} records"
+        )
+    if site.settings.websub_hub and outcome.changed:
+        _report(notify_hub(site.settings.websub_hub, changed_feed_urls(site, outcome)))
+    if outcome.failed:
         return EXIT_FAILED
     return EXIT_SKIPPED if errors else EXIT_OK
 
 
-def _settings(args: argparse.Namespace) -> FeedSettings:
-    if check_http_url(args.link) is None:
-        raise UsageError(f"--link: {args.link!r} is not an absolute http(s) URL")
-    if args.base_url is not None and check_http_url(args.base_url) is None:
-        raise UsageError(f"--base-url: {args.base_url!r} is not an absolute http(s) URL")
-    if args.limit < 1:
-        raise UsageError("--limit: must be at least 1")
-    try:
-        get_timezone(args.timezone)
-    except DateError as error:
-        raise UsageError(f"--timezone: {error}") from None
-    authors = []
-    for text in args.author:
-        name, email = split_name_email(text)
-        if not name.strip():
-            raise UsageError(f"--author: {text!r} has no name")
-        authors.append(Author(name=name.strip(), email=email))
-    return FeedSettings(
+def _skipped(errors: Sequence[Problem]) -> set[tuple[str, str | None]]:
+    """The records that errors rejected (a record may have had more than one error)."""
+    return {(e.source, e.position) for e in errors}
+
+
+def _site_config(args: argparse.Namespace) -> SiteConfig:
+    """The site from --config, if any, with the command line's options on top."""
+    if args.config:
+        try:
+            config = load_config(args.config)
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+    else:
+        missing = [
+            option
+            for option, value in (
+                ("--out", args.out),
+                ("--title", args.title),
+                ("--link", args.link),
+            )
+            if not value
+        ]
+        if missing or not args.inputs:
+            what = ", ".join(missing + ([] if args.inputs else ["INPUT"]))
+            raise UsageError(f"without --config, give {what}")
+        config = SiteConfig(
+            Site(FeedSettings(title=args.title, link=args.link), Path(args.out)), ()
+        )
+    _check_options(args)
+    config = with_overrides(
+        config,
+        out=args.out,
         title=args.title,
         link=args.link,
         base_url=args.base_url,
         description=args.description,
         language=args.language,
         timezone=args.timezone,
-        authors=tuple(authors),
         limit=args.limit,
+        authors=_authors(args.author),
     )
+    site = config.site
+    plans = site.plans
+    if args.formats is not None or args.max_bytes is not None:
+        formats = _formats(args.formats) if args.formats is not None else None
+        plans = tuple(
+            replace(
+                plan,
+                formats=formats or plan.formats,
+                max_bytes=plan.max_bytes if args.max_bytes is None else args.max_bytes,
+            )
+            for plan in plans
+        )
+    timeout = site.lock_timeout if args.lock_timeout is None else args.lock_timeout
+    return replace(
+        config,
+        site=replace(site, plans=plans, lock_timeout=timeout),
+        sources=config.sources + tuple(args.inputs),
+        encoding=args.encoding or config.encoding,
+    )
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    for option, value in (("--link", args.link), ("--base-url", args.base_url)):
+        if value is not None and check_http_url(value) is None:
+            raise UsageError(f"{option}: {value!r} is not an absolute http(s) URL")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit: must be at least 1")
+    if args.max_bytes is not None and args.max_bytes < 0:
+        raise UsageError("--max-bytes: must be 0 (no budget) or more")
+    if args.language is not None and normalise_language(args.language) is None:
+        raise UsageError(f"--language: {args.language!r} is not a BCP 47 language tag")
+    if args.timezone is not None:
+        try:
+            get_timezone(args.timezone)
+        except DateError as error:
+            raise UsageError(f"--timezone: {error}") from None
+
+
+def _authors(texts: list[str] | None) -> tuple[Author, ...] | None:
+    if texts is None:
+        return None
+    authors = []
+    for text in texts:
+        name, email = split_name_email(text)
+        if not name.strip():
+            raise UsageError(f"--author: {text!r} has no name")
+        authors.append(Author(name=name.strip(), email=email))
+    return tuple(authors)
 
 
 def _formats(text: str) -> list[Format]:
@@ -255,9 +348,7 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     check.add_argument("files", nargs="+", metavar="FILE", help="feed files; - reads stdin")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
-    check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="output format"
-    )
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     _common(check)
     check.set_defaults(run=run_validate)
 
@@ -276,7 +367,13 @@ def run_validate(args: argparse.Namespace) -> int:
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     if args.format == "json":
-        print(json.dumps({name: [_finding_json(f) for f in found] for name, found in results.items()}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {name: [_finding_json(f) for f in found] for name, found in results.items()},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for name, found in results.items():
             for finding in found:

@@ -20,7 +20,7 @@ from typing import Literal
 from feedgen.feed import FeedGenerator
 
 from newsfeed.files import write_if_changed
-from newsfeed.model import Article, FeedSettings, InputError, InputWarning, Problem
+from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputError, InputWarning, Problem
 from newsfeed.render.atom import render_atom
 from newsfeed.render.content import content_html
 from newsfeed.render.feedgen_model import build_feedgen
@@ -93,16 +93,32 @@ class Feed:
     >>> feed.write("public/")
     """
 
-    def __init__(self, settings: FeedSettings, articles: Iterable[Article]) -> None:
+    def __init__(
+        self,
+        settings: FeedSettings,
+        articles: Iterable[Article],
+        archive: ArchiveLinks | None = None,
+    ) -> None:
         self.settings = settings
+        self.archive = archive
         ordered = sorted(articles, key=attrgetter("id"))
         ordered.sort(key=attrgetter("published"), reverse=True)
         self.articles: tuple[Article, ...] = tuple(ordered[: settings.limit])
 
     def url(self, format: Format) -> str:
         """Where the file of `format` is served: the base URL plus its file name."""
-        base = self.settings.base_url or self.settings.link
-        return base.rstrip("/") + "/" + FILE_NAMES[format]
+        return file_url(self.settings.base_url or self.settings.link, format)
+
+    def related_links(self, format: Format) -> list[tuple[str, str]]:
+        """The RFC 5005 (rel, href) links of this feed's document of `format`."""
+        if self.archive is None:
+            return []
+        folders = [
+            ("current", self.archive.current),
+            ("prev-archive", self.archive.prev_archive),
+            ("next-archive", self.archive.next_archive),
+        ]
+        return [(rel, file_url(folder, format)) for rel, folder in folders if folder]
 
     @property
     def id(self) -> str:
@@ -120,7 +136,8 @@ class Feed:
         Load further feedgen extensions on it (podcast, geo, ...) and call
         `rss_str()` / `atom_str()` as with any FeedGenerator.
         """
-        return build_feedgen(self.settings, self.articles, self.contents)
+        archived = self.archive is not None and self.archive.is_archive
+        return build_feedgen(self.settings, self.articles, self.contents, archived)
 
     def render(self, format: Format) -> Document:
         """The document of `format`, validated (JSON Feed is built, not parsed)."""
@@ -128,10 +145,11 @@ class Feed:
             data = render_json(self.settings, self.articles, self.contents, self.url("json"))
             return Document(format, FILE_NAMES[format], data)
         fg = self.to_feedgen()
+        related = self.related_links(format)
         if format == "rss":
-            data = render_rss(fg, self.settings, self.url("rss"))
+            data = render_rss(fg, self.settings, self.url("rss"), related)
         else:
-            data = render_atom(fg, self.settings, self.url("atom"), self.id)
+            data = render_atom(fg, self.settings, self.url("atom"), self.id, related)
         findings = tuple(validate(data))
         return Document(
             format, FILE_NAMES[format], data, findings, self._problems(format, findings)
@@ -186,6 +204,10 @@ class Feed:
                 field_name = _FIELD_OF_ELEMENT.get(element, element)
                 problems.append(kind(place.source, place.position, field_name, message))
         return tuple(problems)
+
+
+def file_url(folder_url: str, format: Format) -> str:
+    return folder_url.rstrip("/") + "/" + FILE_NAMES[format]
 
 
 def _line(finding: Finding) -> str | None:

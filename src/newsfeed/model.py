@@ -132,3 +132,20 @@ class FeedSettings:
     limit: int = 50
     id: str | None = None
     websub_hub: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLinks:
+    """The RFC 5005 links of one document, as folder URLs (each format adds its file name).
+
+    On the subscription feed only `prev_archive` is set (the newest archive
+    page); on an archive page `current` names the subscription feed.
+    """
+
+    current: str | None = None
+    prev_archive: str | None = None
+    next_archive: str | None = None
+
+    @property
+    def is_archive(self) -> bool:
+        return self.current is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from feedgen.feed import FeedGenerator
 
 from newsfeed.model import FeedSettings
@@ -10,8 +12,14 @@ from newsfeed.render.feedgen_model import set_links
 MEDIA_TYPE = "application/atom+xml"
 
 
-def render_atom(fg: FeedGenerator, settings: FeedSettings, self_url: str, feed_id: str) -> bytes:
-    set_links(fg, settings, self_url, MEDIA_TYPE)
+def render_atom(
+    fg: FeedGenerator,
+    settings: FeedSettings,
+    self_url: str,
+    feed_id: str,
+    related: Sequence[tuple[str, str]] = (),
+) -> bytes:
+    set_links(fg, settings, self_url, MEDIA_TYPE, related)
     fg.id(feed_id)
     data: bytes = fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
     return data

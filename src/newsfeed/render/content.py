@@ -23,10 +23,14 @@ def content_html(article: Article) -> str:
     notes = [a for a in article.authors if a.bio]
     if notes:
         parts.append("<hr>")
-        parts.extend(f"<p><strong>{escape(a.name)}</strong>: {escape(a.bio or '')}</p>" for a in notes)
+        parts.extend(
+            f"<p><strong>{escape(a.name)}</strong>: {escape(a.bio or '')}</p>" for a in notes
+        )
     if not article.body_html:
         # Without a body, the summary (or the title) is what a reader shows.
-        parts.insert(1 if article.kicker else 0, f"<p>{escape(article.summary or article.title)}</p>")
+        parts.insert(
+            1 if article.kicker else 0, f"<p>{escape(article.summary or article.title)}</p>"
+        )
     return "\n".join(parts)
 
 

@@ -13,8 +13,8 @@ serialised and add the elements feedgen has no model for:
   readers list authors twice: it is removed for one joined `dc:creator`.
 - Media RSS is written without `media:group`, with `media:title` and
   `media:credit`, which feedgen's media extension cannot express.
-- The RSS generator names the version; the RSS channel carries the hub link
-  and the feed's authors, which feedgen drops.
+- The RSS generator names the version; the RSS channel carries the hub and
+  RFC 5005 archive links and the feed's authors, which feedgen drops.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from newsfeed.version import __version__
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Under this name feedgen knows the extensions (`fg.newsfeed`, `entry.newsfeed`).
 EXTENSION_NAME = "newsfeed"
@@ -41,13 +42,22 @@ def joined_names(authors: tuple[Author, ...]) -> str:
 
 
 class FeedCorrections(BaseExtension):  # type: ignore[misc]
-    """Channel- and feed-level corrections; `settings` is set by the feedgen model."""
+    """Channel- and feed-level corrections, set up by the feedgen model.
+
+    `rss_links` are the (rel, href) links besides self that the RSS channel
+    needs as `atom:link`; `archived` marks an RFC 5005 archive document.
+    """
 
     settings: FeedSettings
+    rss_links: list[tuple[str, str]]
+    archived: bool = False
 
     def extend_ns(self) -> dict[str, str]:
         # Declared once on the root instead of on every item.
-        return {"dc": DC_NS, "media": MEDIA_NS}
+        namespaces = {"dc": DC_NS, "media": MEDIA_NS}
+        if self.archived:
+            namespaces["fh"] = HISTORY_NS
+        return namespaces
 
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         channel = rss.find("channel")
@@ -55,10 +65,15 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
         generator = channel.find("generator")
         if generator is not None:
             generator.text = f"newsfeed {__version__}"
-        if self.settings.websub_hub:
-            etree.SubElement(
-                channel, f"{{{ATOM_NS}}}link", href=self.settings.websub_hub, rel="hub"
-            )
+        self_link = channel.find(f"{{{ATOM_NS}}}link")
+        position = channel.index(self_link) + 1 if self_link is not None else len(channel)
+        for offset, (rel, href) in enumerate(self.rss_links):
+            link = etree.Element(f"{{{ATOM_NS}}}link", href=href, rel=rel)
+            if rel != "hub":
+                link.set("type", "application/rss+xml")
+            channel.insert(position + offset, link)
+        if self.archived:
+            etree.SubElement(channel, f"{{{HISTORY_NS}}}archive")
         without_email = tuple(a for a in self.settings.authors if not a.email)
         if without_email and channel.find("managingEditor") is None:
             etree.SubElement(channel, f"{{{DC_NS}}}creator").text = joined_names(without_email)
@@ -71,6 +86,8 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
             subtitle = feed.find("subtitle")
             if subtitle is not None:
                 feed.remove(subtitle)
+        if self.archived:
+            etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
         return feed
 
 

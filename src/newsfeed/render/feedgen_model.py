@@ -18,12 +18,17 @@ from newsfeed.version import __version__
 
 
 def build_feedgen(
-    settings: FeedSettings, articles: Sequence[Article], contents: Sequence[str]
+    settings: FeedSettings,
+    articles: Sequence[Article],
+    contents: Sequence[str],
+    archived: bool = False,
 ) -> FeedGenerator:
-    """The feedgen model of a feed; `contents` is the HTML content of each article."""
+    """The feedgen model of a feed; `contents` is the HTML content of each article,
+    `archived` marks an RFC 5005 archive document."""
     fg = FeedGenerator()
     fg.register_extension(EXTENSION_NAME, FeedCorrections, EntryCorrections)
     fg.newsfeed.settings = settings
+    fg.newsfeed.archived = archived
     _add_channel(fg, settings, articles)
     for article, content in zip(articles, contents, strict=True):
         entry = fg.add_entry(order="append")
@@ -32,14 +37,23 @@ def build_feedgen(
     return fg
 
 
-def set_links(fg: FeedGenerator, settings: FeedSettings, self_url: str, media_type: str) -> None:
-    """The links of one document; the self link comes first, since feedgen's RSS
-    channel `<link>` is the last link added."""
+def set_links(
+    fg: FeedGenerator,
+    settings: FeedSettings,
+    self_url: str,
+    media_type: str,
+    related: Sequence[tuple[str, str]] = (),
+) -> None:
+    """The links of one document: self, hub, `related` (rel, href) pairs such as
+    RFC 5005's, then the site. The site comes last, since feedgen's RSS channel
+    `<link>` is the last link added."""
     links = [{"href": self_url, "rel": "self", "type": media_type}]
     if settings.websub_hub:
         links.append({"href": settings.websub_hub, "rel": "hub"})
-    links.append({"href": settings.link, "rel": "alternate", "type": "text/html"})
-    fg.link(links, replace=True)
+    links.extend({"href": href, "rel": rel, "type": media_type} for rel, href in related)
+    fg.link([*links, {"href": settings.link, "rel": "alternate", "type": "text/html"}], True)
+    # feedgen writes only the self link into an RSS channel; the rest is added there.
+    fg.newsfeed.rss_links = [(link["rel"], link["href"]) for link in links[1:]]
 
 
 def newest_update(articles: Sequence[Article]) -> datetime | None:

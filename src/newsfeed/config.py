@@ -1,0 +1,280 @@
+"""A site described in TOML: its settings, sources, output folder and feeds.
+
+See `examples/site.toml` for every key with a comment. Paths in the file
+are relative to the file's folder. A wrong key, type or value is one
+`ConfigError` that names the key and its line.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from newsfeed.dates import DateError, get_timezone
+from newsfeed.feed import FORMATS, Format
+from newsfeed.model import Author, FeedSettings
+from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
+from newsfeed.records import check_http_url, normalise_language, split_name_email
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+SITE_KEYS = {
+    "title", "link", "base_url", "description", "language", "timezone", "authors",
+    "image", "icon", "rights", "ttl", "limit", "id", "websub_hub",
+}  # fmt: skip
+TOP_KEYS = {"site", "sources", "out", "encoding", "max_bytes", "lock_timeout", "feeds"}
+FEED_KEYS = {
+    "path", "title", "categories", "authors", "languages", "fan_out", "formats",
+    "archive", "page_size", "max_bytes",
+}  # fmt: skip
+
+
+class ConfigError(Exception):
+    """A wrong key, type or value in a site's configuration file."""
+
+    def __init__(self, path: str, line: int | None, key: str, message: str) -> None:
+        place = path if line is None else f"{path}:{line}"
+        super().__init__(f"{place}: error: {key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    """A site as its configuration file describes it."""
+
+    site: Site
+    sources: tuple[str, ...]
+    encoding: str = "utf-8"
+
+
+def load(path: str | Path) -> SiteConfig:
+    """Read and check a site's TOML configuration."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ConfigError(str(path), None, "file", error.strerror or str(error)) from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(path), None, "file", f"not UTF-8 at byte {error.start}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        raise ConfigError(str(path), line, "file", f"not valid TOML: {error}") from None
+    return _Reader(path, text).site_config(data)
+
+
+class _Reader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, key: str, message: str) -> ConfigError:
+        return ConfigError(str(self.path), self.line_of(key), key, message)
+
+    def line_of(self, key: str) -> int | None:
+        """The line where `key` (`site.title`, `feeds[2].archive`) is written, if found."""
+        match = re.fullmatch(r"(?:(\w+)(?:\[(\d+)\])?\.)?(\w+)(?:\[\d+\])?", key)
+        if match is None:
+            return None
+        table, index, name = match.groups()
+        start = 0
+        if table is not None:
+            header = re.compile(rf"\s*\[\[?\s*{table}\s*\]\]?")
+            seen = 0
+            for number, line in enumerate(self.lines):
+                if header.match(line):
+                    seen += 1
+                    if index is None or seen == int(index):
+                        start = number + 1
+                        break
+        assignment = re.compile(rf"\s*{re.escape(name)}\s*=")
+        for number in range(start, len(self.lines)):
+            if assignment.match(self.lines[number]):
+                return number + 1
+        return None
+
+    def site_config(self, data: dict[str, Any]) -> SiteConfig:
+        self.only(data, TOP_KEYS, "")
+        site_table = self.table(data, "site")
+        self.only(site_table, SITE_KEYS, "site.")
+        settings = self.settings(site_table)
+        out = self.path.parent / self.text(data, "out", "out", required=True)
+        max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
+        plans = self.plans(data.get("feeds"), max_bytes)
+        lock_timeout = data.get("lock_timeout", 60)
+        if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, int | float):
+            raise self.fail("lock_timeout", "must be a number of seconds")
+        site = Site(settings, out, plans, float(lock_timeout))
+        return SiteConfig(
+            site, self.sources(data), self.text(data, "encoding", "encoding") or "utf-8"
+        )
+
+    def only(self, table: Mapping[str, Any], keys: set[str], prefix: str) -> None:
+        for key in table:
+            if key not in keys:
+                raise self.fail(
+                    f"{prefix}{key}", f"unknown key; expected one of {', '.join(sorted(keys))}"
+                )
+
+    def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def text(
+        self, data: Mapping[str, Any], key: str, name: str, required: bool = False
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(name, "is required")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(name, "must be a non-empty string")
+        return value.strip()
+
+    def url(self, data: Mapping[str, Any], key: str, required: bool = False) -> str | None:
+        value = self.text(data, key, f"site.{key}", required)
+        if value is not None and check_http_url(value) is None:
+            raise self.fail(f"site.{key}", f"{value!r} is not an absolute http(s) URL")
+        return value
+
+    def whole(
+        self, data: Mapping[str, Any], key: str, name: str, default: int, minimum: int
+    ) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise self.fail(name, f"must be a whole number of at least {minimum}")
+        return value
+
+    def settings(self, table: Mapping[str, Any]) -> FeedSettings:
+        timezone = self.text(table, "timezone", "site.timezone") or "UTC"
+        try:
+            get_timezone(timezone)
+        except DateError as error:
+            raise self.fail("site.timezone", str(error)) from None
+        language = self.text(table, "language", "site.language")
+        if language is not None:
+            language = normalise_language(language)
+            if language is None:
+                raise self.fail(
+                    "site.language", "must be a BCP 47 language tag such as es or pt-BR"
+                )
+        ttl = table.get("ttl")
+        if ttl is not None:
+            ttl = self.whole(table, "ttl", "site.ttl", 0, minimum=0)
+        return FeedSettings(
+            title=self.text(table, "title", "site.title", required=True) or "",
+            link=self.url(table, "link", required=True) or "",
+            base_url=self.url(table, "base_url"),
+            description=self.text(table, "description", "site.description"),
+            language=language,
+            timezone=timezone,
+            authors=self.authors(table.get("authors", [])),
+            image=self.url(table, "image"),
+            icon=self.url(table, "icon"),
+            rights=self.text(table, "rights", "site.rights"),
+            ttl=ttl,
+            limit=self.whole(table, "limit", "site.limit", 50, minimum=1),
+            id=self.text(table, "id", "site.id"),
+            websub_hub=self.url(table, "websub_hub"),
+        )
+
+    def authors(self, value: Any) -> tuple[Author, ...]:
+        items = value if isinstance(value, list) else [value]
+        authors = []
+        for item in items:
+            if isinstance(item, str):
+                name, email = split_name_email(item)
+                authors.append(Author(name.strip(), email))
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                unknown = set(item) - {"name", "email", "url"}
+                if unknown:
+                    raise self.fail("site.authors", f"unknown author key {sorted(unknown)[0]!r}")
+                authors.append(Author(item["name"], item.get("email"), item.get("url")))
+            else:
+                raise self.fail("site.authors", "each author is 'Name <email>' or {name = ...}")
+        return tuple(authors)
+
+    def sources(self, data: Mapping[str, Any]) -> tuple[str, ...]:
+        value = data.get("sources", [])
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise self.fail("sources", "must be a list of paths or glob patterns")
+        found: list[str] = []
+        for item in items:
+            pattern = str(self.path.parent / item)
+            if glob.has_magic(item):
+                found.extend(sorted(glob.glob(pattern, recursive=True)))
+            else:
+                found.append(pattern)
+        return tuple(found)
+
+    def plans(self, value: Any, max_bytes: int) -> tuple[FeedPlan, ...]:
+        if value is None:
+            return (FeedPlan(max_bytes=max_bytes),)
+        if not isinstance(value, list) or not value:
+            raise self.fail("feeds", "must be one or more [[feeds]] tables")
+        return tuple(self.plan(item, n, max_bytes) for n, item in enumerate(value, start=1))
+
+    def plan(self, table: Any, number: int, max_bytes: int) -> FeedPlan:
+        prefix = f"feeds[{number}]."
+        if not isinstance(table, dict):
+            raise self.fail(f"feeds[{number}]", "must be a table")
+        self.only(table, FEED_KEYS, prefix)
+        path = table.get("path", "")
+        if not isinstance(path, str) or ".." in Path(path).parts or Path(path).is_absolute():
+            raise self.fail(prefix + "path", "must be a folder below `out`, without '..'")
+        fan_out = table.get("fan_out")
+        if fan_out not in (None, "category", "author"):
+            raise self.fail(prefix + "fan_out", "must be 'category' or 'author'")
+        formats = table.get("formats", list(FORMATS))
+        if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+            raise self.fail(prefix + "formats", "must be a list of 'rss', 'atom', 'json'")
+        archive = table.get("archive", False)
+        if not isinstance(archive, bool):
+            raise self.fail(prefix + "archive", "must be true or false")
+        page_size = table.get("page_size")
+        if page_size is not None:
+            page_size = self.whole(table, "page_size", prefix + "page_size", 1, minimum=1)
+        plan = FeedPlan(
+            path=path.strip("/"),
+            title=self.text(table, "title", prefix + "title"),
+            selection=Selection(
+                categories=self.names(table, "categories", prefix),
+                authors=self.names(table, "authors", prefix),
+                languages=self.names(table, "languages", prefix),
+            ),
+            fan_out=fan_out,
+            formats=tuple(f for f in FORMATS if f in formats),
+            archive=archive,
+            page_size=page_size,
+            max_bytes=self.whole(table, "max_bytes", prefix + "max_bytes", max_bytes, minimum=0),
+        )
+        return plan
+
+    def names(self, table: Mapping[str, Any], key: str, prefix: str) -> frozenset[str]:
+        value = table.get(key, [])
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise self.fail(prefix + key, "must be a list of strings")
+        return frozenset(item.strip().casefold() for item in items if item.strip())
+
+
+def with_overrides(config: SiteConfig, **settings: Any) -> SiteConfig:
+    """`config` with command-line values (those not None) taking precedence."""
+    site = config.site
+    changes = {key: value for key, value in settings.items() if value is not None}
+    out = changes.pop("out", None)
+    new_settings = replace(site.settings, **changes)
+    new_site = replace(site, settings=new_settings, out=Path(out) if out else site.out)
+    return replace(config, site=new_site)

@@ -1,0 +1,396 @@
+"""Publishing a site's feeds from cron: plans, size budgets, archives, locks, WebSub.
+
+A `Site` names any number of `FeedPlan`s (the main feed, feeds selected by
+category, author or language, and fan-outs that make one feed per value);
+`publish` renders each, keeps it under its size budget, splits older
+entries into RFC 5005 archive pages, and writes only what changed, each file
+atomically, under a lock so that two runs never interleave.
+
+Archive pages hold a fixed number of entries, counted from the oldest:
+page 1 holds the oldest `page_size` entries, page 2 the next, and so on.
+A new article therefore changes the subscription feed and at most the
+newest page; full pages never change again, which lets aggregators cache
+them forever. A back-dated article (published before entries already
+archived) takes its place by date and shifts the pages after it, which
+are rewritten once. Pages are fixed-size rather than monthly so that one
+busy month can never make a page larger than readers accept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written
+from newsfeed.files import write_if_changed
+from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Place, Problem
+from newsfeed.text import slugify
+
+#: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+LOCK_NAME = ".newsfeed.lock"
+MANIFEST_NAME = ".newsfeed-archive.json"
+ARCHIVE_FOLDER = "archive"
+ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
+_NOWHERE = Place("")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which articles a feed takes; empty sets select everything.
+
+    Values are compared case-insensitively; an article without a language
+    has the site's.
+    """
+
+    categories: frozenset[str] = frozenset()
+    authors: frozenset[str] = frozenset()
+    languages: frozenset[str] = frozenset()
+
+    def matches(self, article: Article, site_language: str | None) -> bool:
+        if self.categories and not self.categories & {c.casefold() for c in article.categories}:
+            return False
+        if self.authors and not self.authors & {a.name.casefold() for a in article.authors}:
+            return False
+        language = (article.language or site_language or "").casefold()
+        return not self.languages or language in self.languages
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """One feed of a site: where it goes, what it selects, how it is written.
+
+    `path` is the feed's folder below the output folder ("" for the main
+    feed). `fan_out` ("category" or "author") makes one feed per value found
+    instead, in `path/{slug}/`.
+    """
+
+    path: str = ""
+    title: str | None = None
+    selection: Selection = field(default_factory=Selection)
+    fan_out: Literal["category", "author"] | None = None
+    formats: tuple[Format, ...] = FORMATS
+    archive: bool = False
+    page_size: int | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    settings: FeedSettings
+    out: Path
+    plans: tuple[FeedPlan, ...] = (FeedPlan(),)
+    lock_timeout: float = 60.0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one publish run did: every file, and every problem met on the way."""
+
+    files: list[Written] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    entries: dict[Path, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> list[Written]:
+        return [w for w in self.files if w.status == "written"]
+
+    @property
+    def failed(self) -> bool:
+        return any(w.status == "invalid" for w in self.files)
+
+
+class LockTimeout(Exception):
+    """Another run holds the output folder's lock for longer than we wait."""
+
+
+@contextlib.contextmanager
+def locked(folder: Path, timeout: float) -> Iterator[None]:
+    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_NAME
+    with path.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish(site: Site, articles: Sequence[Article]) -> Outcome:
+    """Render and write every feed of `site` from `articles`, under the folder's lock."""
+    outcome = Outcome()
+    with locked(site.out, site.lock_timeout):
+        for plan in expand(site, articles):
+            selected = [a for a in articles if plan.selection.matches(a, site.settings.language)]
+            _publish_feed(site, plan, selected, outcome)
+    return outcome
+
+
+def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
+    """The plans with each fan-out replaced by one plan per value found, in slug order."""
+    plans: list[FeedPlan] = []
+    for plan in site.plans:
+        if plan.fan_out is None:
+            plans.append(plan)
+            continue
+        values: dict[str, str] = {}
+        for article in articles:
+            names = (
+                article.categories
+                if plan.fan_out == "category"
+                else tuple(a.name for a in article.authors)
+            )
+            for name in names:
+                values.setdefault(slugify(name) or "-", name)
+        for slug, name in sorted(values.items()):
+            chosen = frozenset({name.casefold()})
+            selection = (
+                replace(plan.selection, categories=chosen)
+                if plan.fan_out == "category"
+                else replace(plan.selection, authors=chosen)
+            )
+            plans.append(
+                replace(
+                    plan,
+                    path=f"{plan.path.strip('/')}/{slug}".strip("/"),
+                    title=f"{plan.title or site.settings.title}: {name}",
+                    selection=selection,
+                    fan_out=None,
+                )
+            )
+    return plans
+
+
+def folder_url(settings: FeedSettings, path: str) -> str:
+    base = (settings.base_url or settings.link).rstrip("/") + "/"
+    if not path:
+        return base
+    quoted = "/".join(urllib.parse.quote(part) for part in path.strip("/").split("/"))
+    return base + quoted + "/"
+
+
+def _publish_feed(site: Site, plan: FeedPlan, articles: list[Article], outcome: Outcome) -> None:
+    settings = replace(
+        site.settings,
+        title=plan.title or site.settings.title,
+        base_url=folder_url(site.settings, plan.path),
+        id=site.settings.id if not plan.path else None,
+    )
+    folder = site.out / plan.path
+    ordered = Feed(replace(settings, limit=max(len(articles), 1)), articles).articles
+    current, older = ordered[: settings.limit], ordered[settings.limit :]
+    archive_links = None
+    if plan.archive:
+        page_size = plan.page_size or settings.limit
+        pages = _write_archive(site, plan, settings, older, page_size, outcome)
+        if pages:
+            archive_links = ArchiveLinks(prev_archive=_page_url(settings, pages))
+    for format in plan.formats:
+        feed = Feed(settings, current, archive_links)
+        document, dropped = fit(feed, format, plan.max_bytes)
+        path = folder / document.name
+        if dropped:
+            outcome.problems.append(
+                InputWarning(
+                    str(path),
+                    None,
+                    None,
+                    f"left out the {dropped} oldest entries to stay under {plan.max_bytes} bytes",
+                )
+            )
+        outcome.entries[path] = len(feed.articles) - dropped
+        _write(path, document, outcome)
+
+
+def fit(feed: Feed, format: Format, max_bytes: int) -> tuple[Document, int]:
+    """The document of `format` within `max_bytes` (0: no budget), and how many
+    of the oldest entries were left out to get there."""
+    document = feed.render(format)
+    if not max_bytes or len(document.data) <= max_bytes:
+        return document, 0
+    articles = feed.articles
+    keep = len(articles)
+    while keep > 0 and len(document.data) > max_bytes:
+        # Entries are about the same size: aim below the budget, then step down.
+        keep = min(keep - 1, int(keep * max_bytes / len(document.data) * 0.98))
+        keep = max(keep, 0)
+        smaller = Feed(feed.settings, articles[:keep], feed.archive)
+        document = smaller.render(format)
+    return document, len(articles) - keep
+
+
+def _write(path: Path, document: Document, outcome: Outcome) -> None:
+    outcome.problems.extend(document.problems)
+    if not document.valid:
+        outcome.files.append(Written(path, "invalid", document.problems))
+    elif write_if_changed(path, document.data):
+        outcome.files.append(Written(path, "written", document.problems))
+    else:
+        outcome.files.append(Written(path, "unchanged", document.problems))
+
+
+# -- archives ----------------------------------------------------------------
+
+
+def _page_url(settings: FeedSettings, page: int) -> str:
+    return folder_url(settings, f"{ARCHIVE_FOLDER}/{page}")
+
+
+def _write_archive(
+    site: Site,
+    plan: FeedPlan,
+    settings: FeedSettings,
+    older: Sequence[Article],
+    page_size: int,
+    outcome: Outcome,
+) -> int:
+    """Write the archive pages of `older` (newest first) that changed; the page count.
+
+    A manifest beside the feed keeps a digest of each page's input, so that
+    pages whose entries did not change are not even rendered.
+    """
+    oldest_first = list(reversed(older))
+    pages = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
+    folder = site.out / plan.path
+    manifest_path = folder / MANIFEST_NAME
+    manifest = _read_manifest(manifest_path)
+    digests: dict[str, str] = {}
+    for number, entries in enumerate(pages, start=1):
+        full = len(entries) == page_size
+        links = ArchiveLinks(
+            current=folder_url(settings, ""),
+            prev_archive=_page_url(settings, number - 1) if number > 1 else None,
+            # A full page links to the next one even before it exists, so that
+            # it never has to be rewritten when the next page starts.
+            next_archive=_page_url(settings, number + 1) if full else None,
+        )
+        page_settings = replace(
+            settings,
+            base_url=_page_url(settings, number),
+            limit=page_size,
+            id=None,
+        )
+        digest = _digest(page_settings, links, entries)
+        key = str(number)
+        digests[key] = digest
+        page_folder = folder / ARCHIVE_FOLDER / key
+        unchanged = manifest.get(key) == digest and all(
+            (page_folder / FILE_NAMES[f]).exists() for f in ARCHIVE_FORMATS if f in plan.formats
+        )
+        for format in ARCHIVE_FORMATS:
+            if format not in plan.formats:
+                continue
+            path = page_folder / FILE_NAMES[format]
+            if unchanged:
+                outcome.files.append(Written(path, "unchanged"))
+                continue
+            _write(path, Feed(page_settings, entries, links).render(format), outcome)
+    if digests != manifest:
+        write_if_changed(manifest_path, (json.dumps(digests, indent=1) + "\n").encode())
+    return len(pages)
+
+
+def _digest(settings: FeedSettings, links: ArchiveLinks, articles: Sequence[Article]) -> str:
+    """A digest of everything a page is rendered from (not where records were read)."""
+    hasher = hashlib.sha256(repr((settings, links)).encode())
+    for article in articles:
+        hasher.update(repr(replace(article, place=_NOWHERE)).encode())
+    return hasher.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+# -- WebSub ------------------------------------------------------------------
+
+Poster = Callable[[str, bytes, float], int]
+
+
+def _post(url: str, body: bytes, timeout: float) -> int:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        status: int = response.status
+        return status
+
+
+def notify_hub(
+    hub: str,
+    feed_urls: Sequence[str],
+    *,
+    timeout: float = 10.0,
+    attempts: int = 3,
+    backoff: float = 1.0,
+    post: Poster = _post,
+) -> list[Problem]:
+    """Tell a WebSub hub that `feed_urls` changed; problems for pings that failed.
+
+    Each URL is pinged with `hub.mode=publish`, retried with a growing pause
+    on a network error or a 5xx answer. Nothing on disk depends on it.
+    """
+    problems: list[Problem] = []
+    for url in feed_urls:
+        body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
+        failure = ""
+        for attempt in range(attempts):
+            try:
+                status = post(hub, body, timeout)
+            except urllib.error.HTTPError as error:
+                status, failure = error.code, f"HTTP {error.code}"
+            except (OSError, ValueError) as error:
+                status, failure = 0, str(getattr(error, "reason", error))
+            if 200 <= status < 300:
+                failure = ""
+                break
+            failure = failure or f"HTTP {status}"
+            if 400 <= status < 500:
+                break  # the hub refuses this request; asking again will not help
+            if attempt + 1 < attempts:
+                time.sleep(backoff * 2**attempt)
+        if failure:
+            problems.append(
+                InputWarning(hub, None, None, f"WebSub ping for {url} failed: {failure}")
+            )
+    return problems
+
+
+def changed_feed_urls(site: Site, outcome: Outcome) -> list[str]:
+    """The public URLs of the subscription files this run wrote (archives are not pinged)."""
+    base = (site.settings.base_url or site.settings.link).rstrip("/") + "/"
+    urls = []
+    for written in outcome.changed:
+        parts = written.path.relative_to(site.out).parts
+        if len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and parts[-2].isdigit():
+            continue
+        urls.append(base + "/".join(urllib.parse.quote(part) for part in parts))
+    return urls
