@@ -1,0 +1,246 @@
+"""Clean the text fields of an article before they reach a feed serializer.
+
+Feeds are XML, read by aggregators that render HTML: every field must hold only
+characters XML 1.0 allows, plain-text fields must hold no markup, and HTML
+bodies must hold no active content and no relative URLs (a feed reader has no
+page to resolve them against).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from html import escape, unescape
+from itertools import groupby
+from urllib.parse import urljoin
+
+import nh3
+
+__all__ = [
+    "MarkdownUnavailable",
+    "markdown_to_html",
+    "plain_text",
+    "remove_forbidden_chars",
+    "sanitize_html",
+    "slugify",
+    "text_to_html",
+]
+
+# XML 1.0 `Char` excludes these; lxml refuses to serialize a string holding one.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Only known HTML element names count as tags, so that prose such as
+# "Vector<T>" or "Map<K, V>" keeps its angle brackets.
+_BLOCK_TAGS = (
+    "address article aside blockquote body br caption center dd details div dl dt figcaption "
+    "figure footer h1 h2 h3 h4 h5 h6 head header hr html li main nav ol p pre section summary "
+    "table tbody td tfoot th thead title tr ul"
+)
+_INLINE_TAGS = (
+    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd mark q s samp small "
+    "span strike strong sub sup time tt u var wbr"
+)
+
+
+def _tag_pattern(names: str) -> str:
+    # A quoted attribute value may hold ">" but no value may hold "<", so a
+    # failed match never scans past the next "<" (linear time overall).
+    alternation = "|".join(names.split())
+    return rf"</?(?:{alternation})(?=[\s/>])(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>"
+
+
+# A comment, CDATA section or script never spans the opener of another one:
+# an unclosed opener then costs a scan to the next opener, not to the end of
+# the text, which keeps "<!--" repeated a million times linear.
+_MARKUP = re.compile(
+    rf"""
+    (?P<comment><!--(?:(?!<!--).)*?-->)
+    |(?P<cdata><!\[CDATA\[(?P<cdata_text>(?:(?!<!\[CDATA\[).)*?)\]\]>)
+    |(?P<raw><(?P<raw_name>script|style)\b[^<>]*>(?:(?!<(?P=raw_name)\b).)*?</(?P=raw_name)\s*>)
+    |(?P<block>{_tag_pattern(_BLOCK_TAGS)})
+    |(?P<inline>{_tag_pattern(_INLINE_TAGS)})
+    |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
+    """,
+    re.IGNORECASE | re.DOTALL | re.VERBOSE,
+)
+
+# ASCII whitespace and the Unicode line breaks; no-break and thin spaces are
+# typography (French "Économie :") and are kept.
+_WHITESPACE = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
+
+_ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "div",
+    "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark", "q", "cite", "abbr",
+    "time", "code", "kbd", "samp", "span", "a",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "img", "figure", "figcaption",
+    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    # No generic attributes: nh3 would otherwise allow `lang` and `title` everywhere.
+    "*": set(),
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+}
+# `noscript` is parsed as raw text: kept, it would show readers its markup as
+# literal text (lazy-loading sites put an <img> in every one).
+_CONTENT_REMOVED_TAGS = {"script", "style", "noscript"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+# Latin letters that NFKD does not decompose into an ASCII letter and a mark.
+_LATIN_LETTERS = str.maketrans(
+    {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
+)
+
+
+class MarkdownUnavailable(RuntimeError):
+    """A Markdown body was given but the optional `markdown` package is not installed."""
+
+
+def remove_forbidden_chars(s: str) -> tuple[str, int]:
+    """Remove the characters XML 1.0 forbids and count them.
+
+    These are NUL and the C0 controls other than tab, newline and carriage
+    return, the surrogates U+D800–U+DFFF (always lone in a Python `str`),
+    U+FFFE and U+FFFF. A string without any is returned as the same object.
+    """
+    return _FORBIDDEN.subn("", s)
+
+
+def plain_text(s: str) -> tuple[str, bool]:
+    """Return `s` as one line of plain text, and whether it held markup.
+
+    For titles, kickers, summaries, names and captions: tags of known HTML
+    elements, comments and CDATA sections are removed (their text kept; block
+    elements and <br> leave a space; script and style lose their content),
+    entities written with a ";" are decoded, and whitespace is collapsed. A
+    "<" that opens no such tag ("3 < 5", "a <= b", "Vector<T>") is prose and
+    stays. Decoding entities alone does not count as markup.
+    """
+    if "<" not in s and "&" not in s:
+        return _collapse_whitespace(s), False
+    had_markup = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal had_markup
+        kind = match.lastgroup
+        if kind == "entity":
+            return unescape(match.group())
+        had_markup = True
+        if kind == "cdata":
+            return match.group("cdata_text")
+        return " " if kind in ("block", "raw") else ""
+
+    text = _MARKUP.sub(replace, s)
+    return _collapse_whitespace(text), had_markup
+
+
+def _collapse_whitespace(s: str) -> str:
+    return _WHITESPACE.sub(" ", s).strip(" ")
+
+
+def text_to_html(text: str) -> str:
+    """Render a plain-text body as HTML paragraphs.
+
+    Paragraphs are separated by blank lines (a line of whitespace is blank;
+    \\r\\n and \\r are line breaks too); each becomes <p>…</p>, its line breaks
+    become <br>, and the paragraphs are joined with "\\n". Every character is
+    escaped, so a body that talks about <script> shows those words.
+    """
+    lines = (line.strip() for line in escape(text, quote=False).splitlines())
+    paragraphs = ("<br>".join(group) for nonblank, group in groupby(lines, key=bool) if nonblank)
+    return "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+
+
+def sanitize_html(html: str, base_url: str | None) -> str:
+    """Sanitise an HTML body with nh3 and make its URLs absolute.
+
+    An allow-list of passive elements and attributes is kept; script, style
+    and noscript go with their content; other tags go but keep their text.
+    Only http, https and mailto URLs survive. Relative href and src values
+    are resolved against `base_url` (an absolute http(s) URL) during the same
+    parse; with no `base_url` they are left relative. A relative URL that
+    cannot be resolved (such as "//[bad") is removed. Characters XML forbids
+    are removed before (nh3 cannot take a lone surrogate) and after (a
+    character reference such as "&#1;" decodes to one).
+    """
+    cleaned = nh3.clean(
+        _FORBIDDEN.sub("", html),
+        tags=_ALLOWED_TAGS,
+        clean_content_tags=_CONTENT_REMOVED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        link_rel=None,
+        url_schemes=_URL_SCHEMES,
+        url_relative=None if base_url is None else _url_resolver(base_url),
+    )
+    return _FORBIDDEN.sub("", cleaned)
+
+
+def _url_resolver(base_url: str) -> Callable[[str], str | None]:
+    # nh3 calls this only for relative URLs, after it has dropped disallowed
+    # schemes; an exception would be printed by nh3 as "unraisable" noise.
+    def resolve(url: str) -> str | None:
+        try:
+            return urljoin(base_url, url)
+        except ValueError:
+            return None
+
+    return resolve
+
+
+def markdown_to_html(text: str, base_url: str | None) -> str:
+    """Render a Markdown body to sanitised HTML with absolute URLs.
+
+    Uses the optional `markdown` package with the "extra" and "sane_lists"
+    extensions; raw HTML inside the Markdown is sanitised like any HTML body.
+    """
+    try:
+        import markdown
+    except ImportError as error:
+        raise MarkdownUnavailable(
+            "Markdown bodies need the 'markdown' extra: pip install 'newsfeed[markdown]'"
+        ) from error
+    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"])
+    return sanitize_html(rendered, base_url)
+
+
+def slugify(s: str, max_length: int = 80) -> str:
+    """Return a stable, URL-safe slug of `s`, for file paths and tag URIs.
+
+    Rules, applied in order:
+    1. Case-fold and NFKD-normalise ("Straße" -> "strasse", "ﬁ" -> "fi").
+    2. Latin letters become ASCII: combining marks after an ASCII letter are
+       dropped ("Política" -> "politica", "Économie" -> "economie") and
+       æ œ ø ł đ ð þ ı are spelled ae oe o l d d th i.
+    3. Letters and digits of other scripts are kept with their marks, in NFC
+       ("Политика" -> "политика", "国际" -> "国际"); callers percent-encode.
+    4. Every run of other characters becomes one "-"; "-" is stripped from
+       both ends, so empty or all-punctuation input gives "".
+    5. A slug longer than `max_length` is cut at the last "-" that fits, or
+       at `max_length` when its first word alone is longer.
+    """
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", s).casefold())
+    chars: list[str] = []
+    for char in folded.translate(_LATIN_LETTERS):
+        if unicodedata.category(char).startswith("M"):
+            # A mark on an ASCII letter is an accent to drop; on another
+            # script's letter it may be part of the letter (й, Devanagari).
+            if chars and not chars[-1].isascii():
+                chars.append(char)
+        elif char.isalnum():
+            chars.append(char)
+        elif chars and chars[-1] != "-":
+            chars.append("-")
+    slug = unicodedata.normalize("NFC", "".join(chars)).strip("-")
+    return _truncate(slug, max_length)
+
+
+def _truncate(slug: str, max_length: int) -> str:
+    if len(slug) <= max_length:
+        return slug
+    cut = slug[: max_length + 1]
+    boundary = cut.rfind("-")
+    return cut[:boundary] if boundary > 0 else slug[:max_length]
