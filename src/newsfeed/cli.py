@@ -14,12 +14,12 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from newsfeed.config import ConfigError, SiteConfig, with_overrides
 from newsfeed.config import load as load_config
 from newsfeed.dates import DateError, get_timezone
-from newsfeed.feed import FILE_NAMES, Format
+from newsfeed.feed import FORMATS, Format
 from newsfeed.model import Author, FeedSettings, Problem
 from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
@@ -122,7 +122,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 # -- build -------------------------------------------------------------------
 
 
-def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
     build = commands.add_parser(
         "build",
         help="build RSS, Atom and JSON feeds from article records",
@@ -270,7 +270,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         plans = tuple(
             replace(
                 plan,
-                formats=formats or plan.formats,
+                formats=formats if formats is not None else plan.formats,
                 max_bytes=plan.max_bytes if args.max_bytes is None else args.max_bytes,
             )
             for plan in plans
@@ -313,16 +313,16 @@ def _authors(texts: list[str] | None) -> tuple[Author, ...] | None:
     return tuple(authors)
 
 
-def _formats(text: str) -> list[Format]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    formats: list[Format] = []
-    for name in names:
-        if name not in FILE_NAMES:
-            raise UsageError(f"--formats: unknown format {name!r}; choose from rss, atom, json")
-        formats.append(name)  # type: ignore[arg-type]  # checked just above
-    if not formats:
+def _formats(text: str) -> tuple[Format, ...]:
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = names - set(FORMATS)
+    if unknown:
+        raise UsageError(
+            f"--formats: unknown format {sorted(unknown)[0]!r}; choose from rss, atom, json"
+        )
+    if not names:
         raise UsageError("--formats: name at least one format")
-    return formats
+    return tuple(f for f in FORMATS if f in names)
 
 
 def _report(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
@@ -333,7 +333,7 @@ def _report(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
 # -- validate ----------------------------------------------------------------
 
 
-def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
     check = commands.add_parser(
         "validate",
         help="check RSS 2.0 and Atom 1.0 documents as the W3C Feed Validation Service does",

@@ -106,7 +106,7 @@ class _Reader:
         site_table = self.table(data, "site")
         self.only(site_table, SITE_KEYS, "site.")
         settings = self.settings(site_table)
-        out = self.path.parent / self.text(data, "out", "out", required=True)
+        out = self.path.parent / (self.text(data, "out", "out", required=True) or "")
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
         lock_timeout = data.get("lock_timeout", 60)

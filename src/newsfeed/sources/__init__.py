@@ -13,12 +13,14 @@ from typing import Any, TypeAlias
 
 from newsfeed.model import FeedSettings, InputWarning, Place, Problem
 from newsfeed.records import RawRecord, Reading, RecordReader
-from newsfeed.sources import csvfile, jsonfile, jsonlines, textfile
+from newsfeed.sources import csvfile, jsonfile, jsonlines, sql, textfile
+from newsfeed.sources.sql import SqlSource
 
 PathLike: TypeAlias = "str | os.PathLike[str]"
-#: What users may pass as input: a path, a Python mapping (one record) or a mix of them.
-Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any]"
-Sources: TypeAlias = "str | os.PathLike[str] | Iterable[Source]"
+#: What users may pass as input: a path, a Python mapping (one record), a
+#: database query, or a mix of them.
+Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | SqlSource"
+Sources: TypeAlias = "str | os.PathLike[str] | SqlSource | Iterable[Source]"
 
 Reader = Callable[[Path, str, str, list[Problem]], Iterator[RawRecord]]
 READERS: dict[str, Reader] = {
@@ -38,13 +40,16 @@ def iter_records(
     """Every record of `sources`, in order, lazily; source-level problems go to `problems`.
 
     A path or a list of paths reads files and folders; an iterable of
-    mappings is a list of records, each named by its 1-based index.
+    mappings is a list of records, each named by its 1-based index; a
+    `SqlSource` streams the rows of a database query.
     """
-    if isinstance(sources, str | os.PathLike):
+    if isinstance(sources, str | os.PathLike | SqlSource):
         sources = [sources]
     for index, source in enumerate(sources, start=1):
         if isinstance(source, Mapping):
             yield RawRecord(source, Place(PYTHON_SOURCE, str(index)))
+        elif isinstance(source, SqlSource):
+            yield from sql.read(source, problems)
         elif isinstance(source, str | os.PathLike):
             yield from _read_path(Path(source), str(source), encoding, problems)
         else:
@@ -74,7 +79,7 @@ def _read_path(
 
 def _files_in(folder: Path) -> list[Path]:
     """Readable files below `folder`, hidden ones skipped, sorted by path for stable builds."""
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(
@@ -85,9 +90,7 @@ def _files_in(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def read_articles(
-    sources: Sources, settings: FeedSettings, *, encoding: str = "utf-8"
-) -> Reading:
+def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "utf-8") -> Reading:
     """Read every record of `sources` into Articles for a feed with `settings`.
 
     Never raises for bad input: each problem is in `reading.problems`, named
