@@ -1,0 +1,125 @@
+"""`newsfeed validate`: one line per finding, a summary, exit codes, JSON output."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsfeed.cli import main
+
+VALID_RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+<title>T</title><link>https://example.org/</link><description>D</description>
+<atom:link href="https://example.org/rss.xml" rel="self" type="application/rss+xml"/>
+<item><title>A</title><link>https://example.org/a</link><guid>https://example.org/a</guid>
+<pubDate>Thu, 26 Nov 2026 14:30:00 -0500</pubDate></item>
+</channel></rss>
+"""
+WITHOUT_SELF = VALID_RSS.replace(
+    b'<atom:link href="https://example.org/rss.xml" rel="self" type="application/rss+xml"/>', b""
+)
+EXAMPLE_SITE = Path(__file__).parent.parent / "examples" / "site.toml"
+TWO_DIGIT_YEAR = VALID_RSS.replace(b"Thu, 26 Nov 2026 14:30:00 -0500", b"26/11/26")
+
+
+def write(folder: Path, name: str, data: bytes) -> str:
+    path = folder / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_a_valid_feed_prints_only_the_summary_and_exits_0(tmp_path, capsys):
+    path = write(tmp_path, "ok.xml", VALID_RSS)
+
+    assert main(["validate", path]) == 0
+    assert capsys.readouterr().out == "1 file(s): 0 error(s), 0 warning(s)\n"
+
+
+def test_an_error_is_one_line_with_file_line_level_message_and_code(tmp_path, capsys):
+    path = write(tmp_path, "bad.xml", TWO_DIGIT_YEAR)
+
+    assert main(["validate", path]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{path}:6: error: ")
+    assert first.endswith(" [InvalidRFC2822Date]")
+
+
+def test_warnings_alone_exit_0(tmp_path, capsys):
+    path = write(tmp_path, "noself.xml", WITHOUT_SELF)
+
+    assert main(["validate", path]) == 0
+    assert "warning: " in capsys.readouterr().out
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    path = write(tmp_path, "noself.xml", WITHOUT_SELF)
+
+    assert main(["validate", "--strict", path]) == 1
+
+
+def test_the_summary_counts_every_file(tmp_path, capsys):
+    paths = [write(tmp_path, "a.xml", TWO_DIGIT_YEAR), write(tmp_path, "b.xml", WITHOUT_SELF)]
+
+    main(["validate", *paths])
+    assert capsys.readouterr().out.splitlines()[-1] == "2 file(s): 1 error(s), 1 warning(s)"
+
+
+def test_json_format_lists_findings_per_file(tmp_path, capsys):
+    path = write(tmp_path, "bad.xml", TWO_DIGIT_YEAR)
+
+    main(["validate", "--format", "json", path])
+    report = json.loads(capsys.readouterr().out)
+    (finding,) = report[path]
+    assert finding["level"] == "error"
+    assert finding["code"] == "InvalidRFC2822Date"
+    assert finding["line"] == 6
+    assert finding["path"].endswith("/pubDate")
+    assert finding["entry_id"] == "https://example.org/a"
+
+
+def test_dash_reads_standard_input(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TWO_DIGIT_YEAR)))
+
+    assert main(["validate", "-"]) == 1
+    assert capsys.readouterr().out.startswith("<stdin>:6: error: ")
+
+
+def test_a_missing_file_is_one_clear_error(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope.xml")]) == 1
+    assert capsys.readouterr().err == f"{tmp_path / 'nope.xml'}: error: no such file\n"
+
+
+def test_a_document_that_is_not_xml_is_reported_not_raised(tmp_path, capsys):
+    path = write(tmp_path, "junk.xml", b"this is not a feed")
+
+    assert main(["validate", path]) == 1
+    assert ": error: " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["validate"], ["validate", "--format", "yaml", "x.xml"]])
+def test_usage_errors_exit_2(args):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+
+
+def test_the_console_command_validates_what_build_wrote(tmp_path):
+    out = tmp_path / "public"
+    build = subprocess.run(
+        [sys.executable, "-m", "newsfeed", "build", "--config", str(EXAMPLE_SITE),
+         "--out", str(out), "--quiet"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr
+    check = subprocess.run(
+        [sys.executable, "-m", "newsfeed", "validate", "--strict",
+         str(out / "rss.xml"), str(out / "atom.xml")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout
+    assert check.stdout.endswith("2 file(s): 0 error(s), 0 warning(s)\n")
