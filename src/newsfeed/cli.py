@@ -30,7 +30,10 @@ from newsfeed.publish import (
     publish,
 )
 from newsfeed.records import check_http_url, normalise_language, split_name_email
+from newsfeed.show import UnreadableFeed, render_text
+from newsfeed.show import load as load_feed
 from newsfeed.sources import read_articles
+from newsfeed.sources.sql import SqlSource
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -56,6 +59,14 @@ examples:
       --title "Periodista Digital" --link https://example.org/ --language es
   newsfeed build news.jsonl extra.csv --out feeds --formats rss,atom \\
       --author "Newsroom <news@example.org>" --timezone Europe/Madrid --strict
+  newsfeed build --sql sqlite:///examples/site.db --query "SELECT * FROM articles" \\
+      --out public --title "Periodista Digital" --link https://example.org/
+"""
+
+SHOW_EXAMPLES = """\
+examples:
+  newsfeed show public/rss.xml
+  newsfeed show --limit 3 public/feed.json
 """
 
 VALIDATE_EXAMPLES = """\
@@ -104,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
     _add_build(commands)
     _add_validate(commands)
+    _add_show(commands)
     return parser
 
 
@@ -139,6 +151,17 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
         "inputs", nargs="*", metavar="INPUT", help="files or folders to read (added to --config's)"
     )
     build.add_argument("--config", metavar="SITE.toml", help="a site's configuration file")
+    build.add_argument(
+        "--sql",
+        metavar="URL",
+        help="read records from a database: sqlite:///site.db, or any SQLAlchemy URL "
+        "(pip install 'newsfeed[sql]'); needs --query",
+    )
+    build.add_argument(
+        "--query",
+        metavar="SQL",
+        help="the SELECT whose rows are the records; its column names are the field names",
+    )
     build.add_argument("--out", metavar="DIR", help="folder to write the feeds to")
     build.add_argument("--title", help="the feed's title")
     build.add_argument("--link", help="the site's home page (absolute URL)")
@@ -229,6 +252,7 @@ def _skipped(errors: Sequence[Problem]) -> set[tuple[str, str | None]]:
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
+    _check_options(args)
     if args.config:
         try:
             config = load_config(args.config)
@@ -244,13 +268,12 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
             )
             if not value
         ]
-        if missing or not args.inputs:
-            what = ", ".join(missing + ([] if args.inputs else ["INPUT"]))
+        if missing or not (args.inputs or args.sql):
+            what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
             raise UsageError(f"without --config, give {what}")
         config = SiteConfig(
             Site(FeedSettings(title=args.title, link=args.link), Path(args.out)), ()
         )
-    _check_options(args)
     config = with_overrides(
         config,
         out=args.out,
@@ -279,12 +302,22 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     return replace(
         config,
         site=replace(site, plans=plans, lock_timeout=timeout),
-        sources=config.sources + tuple(args.inputs),
+        sources=config.sources + tuple(args.inputs) + _sql_source(args),
         encoding=args.encoding or config.encoding,
     )
 
 
+def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
+    if args.sql is None and args.query is None:
+        return ()
+    if not args.sql or not args.query:
+        raise UsageError("--sql and --query go together: a database URL and a SELECT")
+    return (SqlSource(args.sql, args.query),)
+
+
 def _check_options(args: argparse.Namespace) -> None:
+    if args.title is not None and not args.title.strip():
+        raise UsageError("--title: must not be empty")
     for option, value in (("--link", args.link), ("--base-url", args.base_url)):
         if value is not None and check_http_url(value) is None:
             raise UsageError(f"{option}: {value!r} is not an absolute http(s) URL")
@@ -393,3 +426,36 @@ def _finding_json(finding: Finding) -> dict[str, object]:
         "path": finding.path,
         "entry_id": finding.entry_id,
     }
+
+
+# -- show --------------------------------------------------------------------
+
+
+def _add_show(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    show = commands.add_parser(
+        "show",
+        help="print a feed as a reader would show it",
+        description=(
+            "Print an RSS 2.0, Atom 1.0 or JSON Feed file (local files only) as a feed "
+            "reader shows it: the feed's title, then each entry's date in your local time, "
+            "title, authors, summary, categories and image."
+        ),
+        epilog=SHOW_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    show.add_argument("file", metavar="FILE", help="a feed file")
+    show.add_argument("--limit", type=int, metavar="N", help="show the first N entries only")
+    _common(show)
+    show.set_defaults(run=run_show)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit: must be 0 or more")
+    try:
+        feed = load_feed(args.file)
+    except UnreadableFeed as error:
+        print(error.problem, file=sys.stderr)
+        return EXIT_FAILED
+    sys.stdout.write(render_text(feed, args.limit))
+    return EXIT_OK

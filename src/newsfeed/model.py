@@ -10,8 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
+from urllib.parse import urlsplit
 
 Level = Literal["error", "warning"]
+
+
+def check_http_url(value: str) -> str | None:
+    """`value` stripped if it is an absolute http(s) URL, else None."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(c.isspace() or ord(c) < 0x20 for c in url):
+        return None
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +147,19 @@ class FeedSettings:
     limit: int = 50
     id: str | None = None
     websub_hub: str | None = None
+
+    def __post_init__(self) -> None:
+        # Settings come from code, not records: a mistake is the caller's, raised at once.
+        if not self.title.strip():
+            raise ValueError("FeedSettings.title: must not be empty")
+        for name in ("link", "base_url", "image", "icon", "websub_hub"):
+            value = getattr(self, name)
+            if value is not None and check_http_url(value) is None:
+                raise ValueError(f"FeedSettings.{name}: {value!r} is not an absolute http(s) URL")
+        if self.limit < 1:
+            raise ValueError("FeedSettings.limit: must be at least 1")
+        if self.ttl is not None and self.ttl < 0:
+            raise ValueError("FeedSettings.ttl: must not be negative")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from newsfeed.dates import DateError, get_timezone, parse_datetime
-from newsfeed.model import Article, Author, FeedSettings, Image, Place, Problem
+from newsfeed.model import Article, Author, FeedSettings, Image, Place, Problem, check_http_url
 from newsfeed.text import (
     MarkdownUnavailable,
     markdown_to_html,
@@ -101,17 +101,6 @@ class Reading:
 def feed_domain(link: str) -> str:
     """The authority of the site's link, as RFC 4151 tag URIs want it."""
     return (urlsplit(link).hostname or "localhost").lower()
-
-
-def check_http_url(value: str) -> str | None:
-    """`value` stripped if it is an absolute http(s) URL, else None."""
-    url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if any(c.isspace() or ord(c) < 0x20 for c in url):
-        return None
-    return url
 
 
 def is_absolute_iri(value: str) -> bool:
@@ -413,9 +402,7 @@ class RecordReader:
             bio=_plain(bio, "authors", place, problems) or None,
         )
 
-    def _categories(
-        self, value: Any, place: Place, problems: list[Problem]
-    ) -> tuple[str, ...]:
+    def _categories(self, value: Any, place: Place, problems: list[Problem]) -> tuple[str, ...]:
         if value is None:
             return ()
         if isinstance(value, str):
@@ -458,9 +445,7 @@ class RecordReader:
         absolute = check_http_url(raw)
         if absolute is None:
             if urlsplit(raw).scheme:
-                raise RecordRejected(
-                    place.error("image", f"{_shown(raw)} is not an http(s) URL")
-                )
+                raise RecordRejected(place.error("image", f"{_shown(raw)} is not an http(s) URL"))
             if url is None:
                 problems.append(
                     place.warning(
@@ -482,9 +467,7 @@ class RecordReader:
             credit=_plain(spec.get("credit"), "image", place, problems) or None,
         )
 
-    def _image_type(
-        self, value: Any, url: str, place: Place, problems: list[Problem]
-    ) -> str:
+    def _image_type(self, value: Any, url: str, place: Place, problems: list[Problem]) -> str:
         if isinstance(value, str) and re.fullmatch(r"[\w.+-]+/[\w.+-]+", value.strip()):
             return value.strip().lower()
         if value is not None:
@@ -560,7 +543,13 @@ def _count(value: Any, name: str, part: str, place: Place) -> int | None:
 
 
 def _kind(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        list: "a list",
+        dict: "an object",
+    }
     for kind, text in names.items():
         if isinstance(value, kind):
             return text
