@@ -20,7 +20,7 @@ from newsfeed.config import ConfigError, SiteConfig, with_overrides
 from newsfeed.config import load as load_config
 from newsfeed.dates import DateError, get_timezone
 from newsfeed.feed import FORMATS, Format
-from newsfeed.model import Author, FeedSettings, Problem
+from newsfeed.model import Author, FeedSettings, Problem, check_http_url
 from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
@@ -29,7 +29,7 @@ from newsfeed.publish import (
     notify_hub,
     publish,
 )
-from newsfeed.records import check_http_url, normalise_language, split_name_email
+from newsfeed.records import normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
 from newsfeed.sources import read_articles
@@ -431,7 +431,7 @@ def _finding_json(finding: Finding) -> dict[str, object]:
 # -- show --------------------------------------------------------------------
 
 
-def _add_show(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_show(commands: argparse._SubParsersAction[Any]) -> None:
     show = commands.add_parser(
         "show",
         help="print a feed as a reader would show it",

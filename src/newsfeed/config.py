@@ -7,6 +7,7 @@ are relative to the file's folder. A wrong key, type or value is one
 
 from __future__ import annotations
 
+import codecs
 import glob
 import re
 import sys
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from newsfeed.dates import DateError, get_timezone
-from newsfeed.feed import FORMATS, Format
-from newsfeed.model import Author, FeedSettings
+from newsfeed.feed import FORMATS
+from newsfeed.model import Author, FeedSettings, WebFeeds, check_http_url
 from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
-from newsfeed.records import check_http_url, normalise_language, split_name_email
+from newsfeed.records import normalise_language, split_name_email
+from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -28,9 +30,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 SITE_KEYS = {
     "title", "link", "base_url", "description", "language", "timezone", "authors",
-    "image", "icon", "rights", "ttl", "limit", "id", "websub_hub",
+    "image", "icon", "rights", "ttl", "limit", "id", "websub_hub", "webfeeds",
 }  # fmt: skip
-TOP_KEYS = {"site", "sources", "out", "encoding", "max_bytes", "lock_timeout", "feeds"}
+TOP_KEYS = {"site", "sources", "sql", "out", "encoding", "max_bytes", "lock_timeout", "feeds"}
 FEED_KEYS = {
     "path", "title", "categories", "authors", "languages", "fan_out", "formats",
     "archive", "page_size", "max_bytes",
@@ -50,7 +52,7 @@ class SiteConfig:
     """A site as its configuration file describes it."""
 
     site: Site
-    sources: tuple[str, ...]
+    sources: tuple[str | SqlSource, ...]
     encoding: str = "utf-8"
 
 
@@ -66,7 +68,11 @@ def load(path: str | Path) -> SiteConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        # Python 3.14 gives `lineno`; before, the line is only in the message.
         line = getattr(error, "lineno", None)
+        at = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        if line is None and at is not None:
+            line = int(at.group(1))
         raise ConfigError(str(path), line, "file", f"not valid TOML: {error}") from None
     return _Reader(path, text).site_config(data)
 
@@ -80,26 +86,36 @@ class _Reader:
         return ConfigError(str(self.path), self.line_of(key), key, message)
 
     def line_of(self, key: str) -> int | None:
-        """The line where `key` (`site.title`, `feeds[2].archive`) is written, if found."""
-        match = re.fullmatch(r"(?:(\w+)(?:\[(\d+)\])?\.)?(\w+)(?:\[\d+\])?", key)
+        """The line where `key` (`site.title`, `feeds[2].archive`) is written, if found;
+        for a key that is missing from its table, the table's header line."""
+        match = re.fullmatch(r"(?:(\w+)(?:\[(\d+)\])?\.)?(\w+)(?:\[(\d+)\])?", key)
         if match is None:
             return None
-        table, index, name = match.groups()
-        start = 0
+        table, index, name, item = match.groups()
+        if table is None and item is not None:  # `feeds[2]`: the header of that table
+            table, index, name = name, item, None
+        header = re.compile(r"\s*\[\[?\s*[\w.\"' -]+\]\]?\s*(?:#.*)?$")
+        start, header_line = 0, None
         if table is not None:
-            header = re.compile(rf"\s*\[\[?\s*{table}\s*\]\]?")
+            table_header = re.compile(rf"\s*\[\[?\s*{table}\s*\]\]?")
             seen = 0
             for number, line in enumerate(self.lines):
-                if header.match(line):
+                if table_header.match(line):
                     seen += 1
                     if index is None or seen == int(index):
-                        start = number + 1
+                        start, header_line = number + 1, number + 1
                         break
+            else:
+                return None
+        if name is None:
+            return header_line
         assignment = re.compile(rf"\s*{re.escape(name)}\s*=")
         for number in range(start, len(self.lines)):
+            if header.match(self.lines[number]):
+                break  # the next table: the key is not written in this one
             if assignment.match(self.lines[number]):
                 return number + 1
-        return None
+        return header_line
 
     def site_config(self, data: dict[str, Any]) -> SiteConfig:
         self.only(data, TOP_KEYS, "")
@@ -110,12 +126,26 @@ class _Reader:
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
         lock_timeout = data.get("lock_timeout", 60)
-        if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, int | float):
-            raise self.fail("lock_timeout", "must be a number of seconds")
+        if (
+            isinstance(lock_timeout, bool)
+            or not isinstance(lock_timeout, int | float)
+            or not 0 <= lock_timeout < float("inf")
+        ):
+            raise self.fail("lock_timeout", "must be a number of seconds, 0 or more")
         site = Site(settings, out, plans, float(lock_timeout))
         return SiteConfig(
-            site, self.sources(data), self.text(data, "encoding", "encoding") or "utf-8"
+            site,
+            self.sources(data) + self.sql(data.get("sql")),
+            self.encoding(data),
         )
+
+    def encoding(self, data: Mapping[str, Any]) -> str:
+        encoding = self.text(data, "encoding", "encoding") or "utf-8"
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise self.fail("encoding", f"unknown encoding {encoding!r}") from None
+        return encoding
 
     def only(self, table: Mapping[str, Any], keys: set[str], prefix: str) -> None:
         for key in table:
@@ -187,7 +217,36 @@ class _Reader:
             limit=self.whole(table, "limit", "site.limit", 50, minimum=1),
             id=self.text(table, "id", "site.id"),
             websub_hub=self.url(table, "websub_hub"),
+            webfeeds=self.webfeeds(table.get("webfeeds")),
         )
+
+    def webfeeds(self, value: Any) -> WebFeeds | None:
+        """`[site.webfeeds]`: Feedly's icon, logo, accent_color, cover and related."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail("site.webfeeds", "must be a table")
+        self.only(value, {"icon", "logo", "accent_color", "cover", "related"}, "site.webfeeds.")
+        for key in ("icon", "logo", "cover"):
+            url = self.text(value, key, f"site.webfeeds.{key}")
+            if url is not None and check_http_url(url) is None:
+                raise self.fail(f"site.webfeeds.{key}", f"{url!r} is not an absolute http(s) URL")
+        related = value.get("related", False)
+        if not isinstance(related, bool):
+            raise self.fail("site.webfeeds.related", "must be true or false")
+        color = self.text(value, "accent_color", "site.webfeeds.accent_color")
+        try:
+            return WebFeeds(
+                icon=self.text(value, "icon", "site.webfeeds.icon"),
+                logo=self.text(value, "logo", "site.webfeeds.logo"),
+                accent_color=color,
+                cover=self.text(value, "cover", "site.webfeeds.cover"),
+                related=related,
+            )
+        except ValueError:
+            raise self.fail(
+                "site.webfeeds.accent_color", f"{color!r} is not six hex digits, as 2563EB"
+            ) from None
 
     def authors(self, value: Any) -> tuple[Author, ...]:
         items = value if isinstance(value, list) else [value]
@@ -200,6 +259,9 @@ class _Reader:
                 unknown = set(item) - {"name", "email", "url"}
                 if unknown:
                     raise self.fail("site.authors", f"unknown author key {sorted(unknown)[0]!r}")
+                for key in ("email", "url"):
+                    if not isinstance(item.get(key, ""), str):
+                        raise self.fail("site.authors", f"an author's {key} must be a string")
                 authors.append(Author(item["name"], item.get("email"), item.get("url")))
             else:
                 raise self.fail("site.authors", "each author is 'Name <email>' or {name = ...}")
@@ -214,17 +276,44 @@ class _Reader:
         for item in items:
             pattern = str(self.path.parent / item)
             if glob.has_magic(item):
-                found.extend(sorted(glob.glob(pattern, recursive=True)))
+                matches = sorted(glob.glob(pattern, recursive=True))
+                if not matches:
+                    raise self.fail(
+                        "sources",
+                        f"{item!r} matches no file (an empty source would empty every feed)",
+                    )
+                found.extend(matches)
             else:
                 found.append(pattern)
         return tuple(found)
+
+    def sql(self, value: Any) -> tuple[SqlSource, ...]:
+        """`sql = { url = "sqlite:///site.db", query = "SELECT ..." }`, a SQLite file
+        being relative to this file's folder like every path here."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            raise self.fail("sql", 'must be a table: { url = "...", query = "SELECT ..." }')
+        unknown = set(value) - {"url", "query"}
+        if unknown:
+            raise self.fail("sql", f"unknown key {sorted(unknown)[0]!r}; expected url, query")
+        url = self.text(value, "url", "sql.url", required=True) or ""
+        query = self.text(value, "query", "sql.query", required=True) or ""
+        return (SqlSource(sqlite_file_url(url, self.path.parent), query),)
 
     def plans(self, value: Any, max_bytes: int) -> tuple[FeedPlan, ...]:
         if value is None:
             return (FeedPlan(max_bytes=max_bytes),)
         if not isinstance(value, list) or not value:
             raise self.fail("feeds", "must be one or more [[feeds]] tables")
-        return tuple(self.plan(item, n, max_bytes) for n, item in enumerate(value, start=1))
+        plans = tuple(self.plan(item, n, max_bytes) for n, item in enumerate(value, start=1))
+        # Two feeds writing the same files would rewrite each other on every run.
+        first: dict[tuple[str, str | None], int] = {}
+        for number, plan in enumerate(plans, start=1):
+            earlier = first.setdefault((plan.path, plan.fan_out), number)
+            if earlier != number:
+                raise self.fail(f"feeds[{number}].path", f"also written by feeds[{earlier}]")
+        return plans
 
     def plan(self, table: Any, number: int, max_bytes: int) -> FeedPlan:
         prefix = f"feeds[{number}]."

@@ -15,6 +15,8 @@ serialised and add the elements feedgen has no model for:
   `media:credit`, which feedgen's media extension cannot express.
 - The RSS generator names the version; the RSS channel carries the hub and
   RFC 5005 archive links and the feed's authors, which feedgen drops.
+- Feedly's `webfeeds` elements (icon, logo, accent colour, cover, related),
+  which feedgen has no model for, go in the RSS channel when configured.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
-from newsfeed.model import Article, Author, FeedSettings, Image
+from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
 from newsfeed.version import __version__
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
+WEBFEEDS_NS = "http://webfeeds.org/rss/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: Under this name feedgen knows the extensions (`fg.newsfeed`, `entry.newsfeed`).
 EXTENSION_NAME = "newsfeed"
@@ -75,8 +78,10 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
         if self.archived:
             etree.SubElement(channel, f"{{{HISTORY_NS}}}archive")
         without_email = tuple(a for a in self.settings.authors if not a.email)
-        if without_email and channel.find("managingEditor") is None:
+        if without_email:
             etree.SubElement(channel, f"{{{DC_NS}}}creator").text = joined_names(without_email)
+        if self.settings.webfeeds is not None:
+            _webfeeds(rss, channel, self.settings.webfeeds)
         return rss
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
@@ -129,6 +134,39 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
         if article.language is not None:
             entry.set(XML_LANG, article.language)
         return entry
+
+
+def _webfeeds(rss: etree._Element, channel: etree._Element, webfeeds: WebFeeds) -> None:
+    """Feedly's elements, before the first item, their namespace declared on `<rss>`.
+
+    Declared here rather than in `extend_ns`, which feedgen applies to Atom too.
+    """
+    elements: list[etree._Element] = []
+
+    def add(name: str, text: str | None = None, **attributes: str) -> None:
+        element = etree.Element(f"{{{WEBFEEDS_NS}}}{name}", attributes)
+        element.text = text
+        elements.append(element)
+
+    if webfeeds.icon:
+        add("icon", webfeeds.icon)
+    if webfeeds.logo:
+        add("logo", webfeeds.logo)
+    if webfeeds.accent_color:
+        add("accentColor", webfeeds.accent_color)
+    if webfeeds.cover:
+        add("cover", image=webfeeds.cover)
+    if webfeeds.related:
+        add("related", layout="card", target="browser")
+    if not elements:
+        return
+    first_item = channel.find("item")
+    position = channel.index(first_item) if first_item is not None else len(channel)
+    for offset, element in enumerate(elements):
+        channel.insert(position + offset, element)
+    etree.cleanup_namespaces(
+        rss, top_nsmap={"webfeeds": WEBFEEDS_NS}, keep_ns_prefixes=[p for p in rss.nsmap if p]
+    )
 
 
 def _media_content(parent: etree._Element, image: Image) -> None:

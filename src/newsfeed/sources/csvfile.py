@@ -43,8 +43,12 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
 
 
 def split_list_fields(row: dict[str, object]) -> dict[str, object]:
-    """The row with `;`-separated text in list fields turned into lists."""
+    """The row with `;`-separated text in list fields turned into lists.
+
+    Text without `;` is left as it is, so that categories may also be one
+    comma-separated string, as the input contract allows everywhere.
+    """
     for key, value in row.items():
-        if ALIASES.get(key) in LIST_FIELDS and isinstance(value, str):
+        if ALIASES.get(key) in LIST_FIELDS and isinstance(value, str) and ";" in value:
             row[key] = [item.strip() for item in value.split(";") if item.strip()]
     return row

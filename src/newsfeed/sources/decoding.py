@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from codecs import BOM_UTF8
 from pathlib import Path
 
 from newsfeed.model import Place, Problem
@@ -37,13 +38,14 @@ def decode(
     try:
         return data.decode(codec)
     except UnicodeDecodeError as error:
-        where = offset + error.start
-        at_line = line + data.count(b"\n", 0, error.start)
+        # utf-8-sig counts positions after the BOM it dropped; the file has it.
+        start = error.start + (3 if codec == "utf-8-sig" and data.startswith(BOM_UTF8) else 0)
+        at_line = line + data.count(b"\n", 0, start)
         problems.append(
             Place(name, str(at_line)).error(
                 None,
-                f"cannot decode byte {where} as {encoding} "
-                f"(0x{data[error.start]:02x}); give the right --encoding",
+                f"cannot decode byte {offset + start} as {encoding} "
+                f"(0x{data[start]:02x}); give the right --encoding",
             )
         )
     except LookupError:

@@ -1,16 +1,16 @@
 """Plain-text article files in the article text layout (see article-records.md).
 
-    ---                       optional front matter: `key: value` lines that
-    url: https://...          set any record field and win over the layout
-    ---
-    Kicker                    the header: leading one-line paragraphs without
-    Title                     final punctuation (kicker, title, deck)
-    Deck
-    Por Paul Monzón           optional byline
-    Body paragraphs...
-    Autor                     an author marker, then per author a name line
-    Paul Monzón               and the paragraphs of the bio
-    Bio...
+---                       optional front matter: `key: value` lines that
+url: https://...          set any record field and win over the layout
+---
+Kicker                    the header: leading one-line paragraphs without
+Title                     final punctuation (kicker, title, deck)
+Deck
+Por Paul Monzón           optional byline
+Body paragraphs...
+Autor                     an author marker, then per author a name line
+Paul Monzón               and the paragraphs of the bio
+Bio...
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def parse_layout(text: str) -> dict[str, Any]:
     if marker is not None:
         authors.extend(_authors_section(paragraphs[marker + 1 :]))
     if authors:
-        record["authors"] = authors
+        record["authors"] = _merged(authors)
     return record
 
 
@@ -171,6 +171,14 @@ def _authors_section(paragraphs: list[str]) -> list[dict[str, str]]:
             bio.append(paragraph)
     _close_bio(authors, bio)
     return authors
+
+
+def _merged(authors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One entry per name: a byline and an author section may name the same person."""
+    by_name: dict[str, dict[str, str]] = {}
+    for author in authors:
+        by_name.setdefault(author["name"].casefold(), {}).update(author)
+    return list(by_name.values())
 
 
 def _close_bio(authors: list[dict[str, str]], bio: list[str]) -> None:
