@@ -236,18 +236,13 @@ def run_build(args: argparse.Namespace) -> int:
         counts = {s: sum(w.status == s for w in outcome.files) for s in ("written", "unchanged")}
         print(
             f"newsfeed: {counts['written']} written, {counts['unchanged']} unchanged, "
-            f"skipped {len(_skipped(errors))} records"
+            f"skipped {len(errors)} records"
         )
     if site.settings.websub_hub and outcome.changed:
         _report(notify_hub(site.settings.websub_hub, changed_feed_urls(site, outcome)))
     if outcome.failed:
         return EXIT_FAILED
     return EXIT_SKIPPED if errors else EXIT_OK
-
-
-def _skipped(errors: Sequence[Problem]) -> set[tuple[str, str | None]]:
-    """The records that errors rejected (a record may have had more than one error)."""
-    return {(e.source, e.position) for e in errors}
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:

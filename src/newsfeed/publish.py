@@ -22,6 +22,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import math
 import time
 import urllib.error
 import urllib.parse
@@ -148,13 +149,18 @@ def publish(site: Site, articles: Sequence[Article]) -> Outcome:
 
 
 def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
-    """The plans with each fan-out replaced by one plan per value found, in slug order."""
+    """The plans with each fan-out replaced by one plan per value found, in slug order.
+
+    Values with the same slug ("Economía", "economia") share one feed, named
+    after the first one met; a value without a slug goes to the folder "-".
+    """
     plans: list[FeedPlan] = []
     for plan in site.plans:
         if plan.fan_out is None:
             plans.append(plan)
             continue
         values: dict[str, str] = {}
+        spellings: dict[str, set[str]] = {}
         for article in articles:
             names = (
                 article.categories
@@ -162,9 +168,11 @@ def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
                 else tuple(a.name for a in article.authors)
             )
             for name in names:
-                values.setdefault(slugify(name) or "-", name)
+                slug = slugify(name) or "-"
+                values.setdefault(slug, name)
+                spellings.setdefault(slug, set()).add(name.casefold())
         for slug, name in sorted(values.items()):
-            chosen = frozenset({name.casefold()})
+            chosen = frozenset(spellings[slug])
             selection = (
                 replace(plan.selection, categories=chosen)
                 if plan.fan_out == "category"
@@ -199,27 +207,38 @@ def _publish_feed(site: Site, plan: FeedPlan, articles: list[Article], outcome: 
     )
     folder = site.out / plan.path
     ordered = Feed(replace(settings, limit=max(len(articles), 1)), articles).articles
-    current, older = ordered[: settings.limit], ordered[settings.limit :]
-    archive_links = None
+    page_size = plan.page_size or settings.limit
+    archived = [f for f in plan.formats if plan.archive and f in ARCHIVE_FORMATS]
+    wanted = keep = min(settings.limit, len(ordered))
+    while True:
+        # With archives, the entries that the size budget leaves out of the
+        # subscription feed go to the archive instead: none is ever lost.
+        older = ordered[keep:] if plan.archive else ()
+        pages = math.ceil(len(older) / page_size)
+        links = ArchiveLinks(prev_archive=_page_url(settings, pages)) if pages else None
+        feed = Feed(settings, ordered[:keep], links)
+        documents = {format: fit(feed, format, plan.max_bytes) for format in plan.formats}
+        moved = max((documents[f][1] for f in archived), default=0)
+        if not moved:
+            break
+        keep -= moved
     if plan.archive:
-        page_size = plan.page_size or settings.limit
-        pages = _write_archive(site, plan, settings, older, page_size, outcome)
-        if pages:
-            archive_links = ArchiveLinks(prev_archive=_page_url(settings, pages))
-    for format in plan.formats:
-        feed = Feed(settings, current, archive_links)
-        document, dropped = fit(feed, format, plan.max_bytes)
+        _write_archive(site, plan, settings, older, page_size, outcome)
+    for format, (document, dropped) in documents.items():
         path = folder / document.name
-        if dropped:
+        if format in archived and keep < wanted:
+            message = f"moved the {wanted - keep} oldest entries to the archive"
+        elif dropped or keep < wanted:
+            message = f"left out the {wanted - keep + dropped} oldest entries"
+        else:
+            message = ""
+        if message:
             outcome.problems.append(
                 InputWarning(
-                    str(path),
-                    None,
-                    None,
-                    f"left out the {dropped} oldest entries to stay under {plan.max_bytes} bytes",
+                    str(path), None, None, f"{message} to stay under {plan.max_bytes} bytes"
                 )
             )
-        outcome.entries[path] = len(feed.articles) - dropped
+        outcome.entries[path] = keep - dropped
         _write(path, document, outcome)
 
 
@@ -268,7 +287,10 @@ def _write_archive(
     """Write the archive pages of `older` (newest first) that changed; the page count.
 
     A manifest beside the feed keeps a digest of each page's input, so that
-    pages whose entries did not change are not even rendered.
+    pages whose entries did not change are not even rendered; a page that
+    failed validation is left out of it, so that the next run tries again.
+    Pages beyond the count (the archive shrank: a larger `limit`, deleted
+    articles) are removed, or their entries would be there twice.
     """
     oldest_first = list(reversed(older))
     pages = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
@@ -306,9 +328,25 @@ def _write_archive(
                 outcome.files.append(Written(path, "unchanged"))
                 continue
             _write(path, Feed(page_settings, entries, links).render(format), outcome)
+            if outcome.files[-1].status == "invalid":
+                digests.pop(key, None)
+    _remove_pages_after(folder / ARCHIVE_FOLDER, len(pages))
     if digests != manifest:
         write_if_changed(manifest_path, (json.dumps(digests, indent=1) + "\n").encode())
     return len(pages)
+
+
+def _remove_pages_after(archive: Path, count: int) -> None:
+    """Remove the files of archive pages numbered above `count`, and their folders."""
+    if not archive.is_dir():
+        return
+    for page_folder in archive.iterdir():
+        if not (page_folder.name.isdigit() and int(page_folder.name) > count):
+            continue
+        for format in ARCHIVE_FORMATS:
+            (page_folder / FILE_NAMES[format]).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            page_folder.rmdir()  # kept if someone put other files there
 
 
 def _digest(settings: FeedSettings, links: ArchiveLinks, articles: Sequence[Article]) -> str:

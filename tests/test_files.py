@@ -1,0 +1,209 @@
+"""Atomic file replacement: the old file or the new one, never a part of either."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsfeed.files import write_if_changed
+
+OLD = b"<rss>old</rss>\n"
+NEW = b"<rss>new</rss>\n"
+
+
+def back_date(path: Path) -> int:
+    """Set `path`'s modification time well in the past; that time, in ns."""
+    past = 1_000_000_000 * 1_000_000_000
+    os.utime(path, ns=(past, past))
+    return past
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_a_new_file_is_written(tmp_path: Path) -> None:
+    assert write_if_changed(tmp_path / "rss.xml", NEW) is True
+    assert (tmp_path / "rss.xml").read_bytes() == NEW
+
+
+def test_missing_folders_are_created(tmp_path: Path) -> None:
+    target = tmp_path / "category" / "economia" / "rss.xml"
+    write_if_changed(target, NEW)
+    assert target.read_bytes() == NEW
+
+
+def test_changed_bytes_replace_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(OLD)
+    assert write_if_changed(target, NEW) is True
+    assert target.read_bytes() == NEW
+
+
+def test_unchanged_bytes_are_not_written_and_keep_the_modification_time(tmp_path: Path) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(OLD)
+    mtime = back_date(target)
+    inode = target.stat().st_ino
+    assert write_if_changed(target, OLD) is False
+    assert target.stat().st_mtime_ns == mtime
+    assert target.stat().st_ino == inode
+
+
+def test_the_new_file_takes_the_old_files_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(OLD)
+    target.chmod(0o640)
+    write_if_changed(target, NEW)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_a_new_file_takes_the_umasks_permissions(tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        write_if_changed(tmp_path / "rss.xml", NEW)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "rss.xml").stat().st_mode) == 0o640
+
+
+def test_the_file_is_replaced_by_a_rename_not_rewritten_in_place(tmp_path: Path) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(OLD)
+    reader = target.open("rb")  # a reader that opened the old file keeps reading it
+    try:
+        write_if_changed(target, NEW)
+        assert reader.read() == OLD
+    finally:
+        reader.close()
+    assert target.read_bytes() == NEW
+
+
+def test_the_data_is_fsynced_before_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync")
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        events.append("replace")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_if_changed(tmp_path / "rss.xml", NEW)
+    assert events[:2] == ["fsync", "replace"]
+    assert events[2:] == ["fsync"]  # the folder, so that the rename survives a crash
+
+
+def fail_in_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def fail_in_replace(monkeypatch: pytest.MonkeyPatch) -> None:
+    def replace(source: Any, target: Any) -> None:
+        raise OSError(errno.EXDEV, "killed before rename")
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def fail_in_chmod(monkeypatch: pytest.MonkeyPatch) -> None:
+    def chmod(path: Any, mode: int) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chmod", chmod)
+
+
+def fail_with_a_full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        return FullDisk(real_fdopen(fd, *args, **kwargs))
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+
+
+def interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill (here: Ctrl-C) between the write and the rename."""
+
+    def replace(source: Any, target: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+FAILURES = {
+    "fsync": (fail_in_fsync, OSError),
+    "before rename": (fail_in_replace, OSError),
+    "chmod": (fail_in_chmod, OSError),
+    "full disk": (fail_with_a_full_disk, OSError),
+    "interrupt": (interrupted, KeyboardInterrupt),
+}
+
+
+@pytest.mark.parametrize("step", sorted(FAILURES))
+def test_a_failure_at_any_step_leaves_the_old_file_and_no_temporary_file(
+    step: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "rss.xml"
+    target.write_bytes(OLD)
+    mtime = back_date(target)
+    inject, error = FAILURES[step]
+    inject(monkeypatch)
+    with pytest.raises(error):
+        write_if_changed(target, NEW)
+    assert target.read_bytes() == OLD
+    assert target.stat().st_mtime_ns == mtime
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("step", sorted(FAILURES))
+def test_a_failure_writing_a_new_file_leaves_no_file(
+    step: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inject, error = FAILURES[step]
+    inject(monkeypatch)
+    with pytest.raises(error):
+        write_if_changed(tmp_path / "rss.xml", NEW)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_fsynced_does_not_fail_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = os.open
+
+    def open_(path: Any, flags: int, *args: Any) -> int:
+        if Path(path) == tmp_path:
+            raise PermissionError(errno.EACCES, "cannot open folders here")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", open_)
+    assert write_if_changed(tmp_path / "rss.xml", NEW) is True
+    assert (tmp_path / "rss.xml").read_bytes() == NEW

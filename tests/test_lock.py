@@ -1,0 +1,210 @@
+"""Two runs writing the same output folder, in two real processes, never interleave."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsfeed.publish import LOCK_NAME
+
+SITE = "https://noticias.example.org/"
+#: A bound on every wait for the other process; reaching it fails the test.
+PATIENCE = 60.0
+
+#: A run of `newsfeed build` whose steps are written to a log as they happen.
+#: Run A pauses after its first file until run B says it is waiting for the
+#: lock (B only sleeps in the lock's loop) or B is done, or, with "kill", pauses just
+#: before its first rename until it is killed.
+RUNNER = """
+import os, sys, time
+from pathlib import Path
+import newsfeed.files, newsfeed.publish
+from newsfeed.cli import main
+
+role, log, mode, *argv = sys.argv[1:]
+
+def note(event):
+    with open(log, "a") as handle:
+        handle.write(f"{role} {event}\\n")
+
+def logged():
+    return Path(log).read_text().splitlines()
+
+real_write, real_sleep, real_replace = newsfeed.publish.write_if_changed, time.sleep, os.replace
+
+def write(path, data):
+    note(f"write {Path(path).name}")
+    result = real_write(path, data)
+    if role == "A" and mode == "pause" and "A paused" not in logged():
+        note("paused")
+        deadline = time.monotonic() + PATIENCE
+        while not {"B waiting", "B exit 0"} & set(logged()):
+            if time.monotonic() > deadline:
+                note("gave up waiting for B")
+                break
+            real_sleep(0.01)
+    return result
+
+def sleep(seconds):
+    if "B waiting" not in logged():
+        note("waiting")
+    real_sleep(seconds)
+
+def replace(source, target):
+    if mode == "kill":
+        note("paused")
+        real_sleep(PATIENCE)
+    real_replace(source, target)
+
+newsfeed.publish.write_if_changed = write
+os.replace = replace
+if role == "B":
+    time.sleep = sleep
+note("start")
+code = main(argv)
+note(f"exit {code}")
+sys.exit(code)
+""".replace("PATIENCE", repr(PATIENCE))
+
+HOLDER = """
+import sys
+from pathlib import Path
+from newsfeed.publish import locked
+with locked(Path(sys.argv[1]), 1):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    path = tmp_path / "records.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "id": f"n-{n}",
+                    "url": f"{SITE}n/{n}.shtml",
+                    "title": f"Noticia {n}",
+                    "summary": "Resumen",
+                    "published": f"2026-11-{n:02d}T10:00:00-05:00",
+                }
+                for n in range(1, 11)
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def build_args(records: Path, out: Path, *more: str) -> list[str]:
+    return ["build", str(records), "--out", str(out), "--title", "Noticias", "--link", SITE, *more]
+
+
+def start(script: str, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(log: Path, line: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not (log.exists() and line in log.read_text().splitlines()):
+        assert time.monotonic() < deadline, f"no {line!r} in {log}"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts; any still running at the end are killed."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=PATIENCE)
+
+
+def test_a_second_run_waits_for_the_first_and_then_finds_nothing_to_write(
+    tmp_path: Path, records: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    out, log = tmp_path / "public", tmp_path / "log"
+    first = start(RUNNER, "A", str(log), "pause", *build_args(records, out))
+    processes.append(first)
+    wait_for(log, "A paused")
+    second = start(RUNNER, "B", str(log), "-", *build_args(records, out, "--lock-timeout", "60"))
+    processes.append(second)
+    _, first_err = first.communicate(timeout=PATIENCE)
+    second_out, second_err = second.communicate(timeout=PATIENCE)
+    assert (first.returncode, second.returncode) == (0, 0), first_err + second_err
+    events = log.read_text().splitlines()
+    assert events == [
+        "A start",
+        "A write rss.xml",
+        "A paused",
+        "B start",
+        "B waiting",
+        "A write atom.xml",
+        "A write feed.json",
+        "A exit 0",
+        "B write rss.xml",
+        "B write atom.xml",
+        "B write feed.json",
+        "B exit 0",
+    ]
+    assert "0 written, 3 unchanged" in second_out
+
+
+def test_a_run_that_waits_longer_than_lock_timeout_exits_with_code_4(
+    tmp_path: Path, records: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    out = tmp_path / "public"
+    holder = start(HOLDER, str(out))
+    processes.append(holder)
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "held\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "newsfeed", *build_args(records, out, "--lock-timeout", "0.2")],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert run.returncode == 4
+    assert run.stderr == (
+        f"newsfeed: {out / LOCK_NAME}: another newsfeed run is writing here; gave up after 0.2s\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+
+
+def test_a_run_killed_before_its_rename_leaves_the_old_files_and_releases_the_lock(
+    tmp_path: Path, records: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    out, log = tmp_path / "public", tmp_path / "log"
+    out.mkdir()
+    (out / "rss.xml").write_bytes(b"<rss>old</rss>\n")
+    killed = start(RUNNER, "A", str(log), "kill", *build_args(records, out))
+    processes.append(killed)
+    wait_for(log, "A paused")
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.communicate(timeout=PATIENCE)
+    assert (out / "rss.xml").read_bytes() == b"<rss>old</rss>\n"
+    run = subprocess.run(
+        [sys.executable, "-m", "newsfeed", *build_args(records, out, "--lock-timeout", "5")],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (out / "rss.xml").read_bytes().startswith(b"<?xml")
