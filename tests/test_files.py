@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from newsfeed.files import write_if_changed
+from newsfeed.files import temporary_prefix, write_if_changed
+from newsfeed.model import FeedSettings
+from newsfeed.publish import Site, publish
 
 OLD = b"<rss>old</rss>\n"
 NEW = b"<rss>new</rss>\n"
@@ -207,3 +209,12 @@ def test_a_folder_that_cannot_be_fsynced_does_not_fail_the_write(
     monkeypatch.setattr(os, "open", open_)
     assert write_if_changed(tmp_path / "rss.xml", NEW) is True
     assert (tmp_path / "rss.xml").read_bytes() == NEW
+
+
+def test_a_publish_run_removes_temporary_files_a_killed_run_left(tmp_path: Path) -> None:
+    stale = tmp_path / "category" / "x" / (temporary_prefix(tmp_path / "rss.xml") + "k1ll3d")
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"<rss")
+    publish(Site(FeedSettings(title="T", link="https://example.org/"), tmp_path), [])
+
+    assert not stale.exists()

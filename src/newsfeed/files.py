@@ -27,7 +27,7 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(target), dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -41,6 +41,12 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
         raise
     _fsync_folder(target.parent)
     return True
+
+
+def temporary_prefix(target: Path) -> str:
+    """How the temporary files of `target` are named, so that a run that holds the
+    folder's lock can recognise those a killed run left behind."""
+    return f".{target.name}.tmp"
 
 
 def _mode_for(target: Path) -> int:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Literal
 
 from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written
-from newsfeed.files import write_if_changed
+from newsfeed.files import temporary_prefix, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Place, Problem
 from newsfeed.text import slugify
 
@@ -142,10 +142,19 @@ def publish(site: Site, articles: Sequence[Article]) -> Outcome:
     """Render and write every feed of `site` from `articles`, under the folder's lock."""
     outcome = Outcome()
     with locked(site.out, site.lock_timeout):
+        _remove_stale_temporaries(site.out)
         for plan in expand(site, articles):
             selected = [a for a in articles if plan.selection.matches(a, site.settings.language)]
             _publish_feed(site, plan, selected, outcome)
     return outcome
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Delete temporary files that a killed run left: under the lock, no one writes them."""
+    for name in FILE_NAMES.values():
+        for stale in out.rglob(temporary_prefix(Path(name)) + "*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
