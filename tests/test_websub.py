@@ -208,3 +208,29 @@ def test_a_hub_that_is_down_gives_a_warning_and_the_feeds_are_written(
     assert len(warnings) == 3
     assert all(w.startswith(f"{down}: warning: WebSub ping for {SITE}") for w in warnings)
     assert (tmp_path / "public" / "rss.xml").read_bytes().startswith(b"<?xml")
+
+
+def test_feeds_whose_ping_failed_are_pinged_on_the_next_run_even_if_unchanged(
+    tmp_path: Path, hub: Hub, no_pause: list[float]
+) -> None:
+    config = write_site(tmp_path, hub.url)
+    hub.statuses[:] = [503] * 9  # three attempts for each of the three feeds
+    main(["build", "--config", str(config), "--quiet"])
+    hub.received.clear()
+
+    assert main(["build", "--config", str(config), "--quiet"]) == 0
+    assert len(hub.pings()) == 3
+    assert not (tmp_path / "public" / ".newsfeed-websub-pending.json").exists()
+
+
+def test_a_third_run_after_the_hub_heard_everything_sends_nothing(
+    tmp_path: Path, hub: Hub, no_pause: list[float]
+) -> None:
+    config = write_site(tmp_path, hub.url)
+    hub.statuses[:] = [503] * 9
+    main(["build", "--config", str(config), "--quiet"])
+    main(["build", "--config", str(config), "--quiet"])
+    hub.received.clear()
+
+    main(["build", "--config", str(config), "--quiet"])
+    assert hub.received == []

@@ -25,8 +25,7 @@ from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
     Site,
-    changed_feed_urls,
-    notify_hub,
+    ping_hub,
     publish,
 )
 from newsfeed.records import normalise_language, split_name_email
@@ -238,8 +237,7 @@ def run_build(args: argparse.Namespace) -> int:
             f"newsfeed: {counts['written']} written, {counts['unchanged']} unchanged, "
             f"skipped {len(errors)} records"
         )
-    if site.settings.websub_hub and outcome.changed:
-        _report(notify_hub(site.settings.websub_hub, changed_feed_urls(site, outcome)))
+    _report(ping_hub(site, outcome))
     if outcome.failed:
         return EXIT_FAILED
     return EXIT_SKIPPED if errors else EXIT_OK

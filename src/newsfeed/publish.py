@@ -30,7 +30,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written
 from newsfeed.files import temporary_prefix, write_if_changed
@@ -41,6 +41,7 @@ from newsfeed.text import slugify
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".newsfeed.lock"
 MANIFEST_NAME = ".newsfeed-archive.json"
+PENDING_PINGS_NAME = ".newsfeed-websub-pending.json"
 ARCHIVE_FOLDER = "archive"
 ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 _NOWHERE = Place("")
@@ -366,6 +367,14 @@ def _digest(settings: FeedSettings, links: ArchiveLinks, articles: Sequence[Arti
     return hasher.hexdigest()
 
 
+def _read_json(path: Path) -> list[object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data if isinstance(data, list) else []
+
+
 def _read_manifest(path: Path) -> dict[str, str]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -405,30 +414,62 @@ def notify_hub(
     Each URL is pinged with `hub.mode=publish`, retried with a growing pause
     on a network error or a 5xx answer. Nothing on disk depends on it.
     """
-    problems: list[Problem] = []
-    for url in feed_urls:
-        body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
-        failure = ""
-        for attempt in range(attempts):
-            try:
-                status = post(hub, body, timeout)
-            except urllib.error.HTTPError as error:
-                status, failure = error.code, f"HTTP {error.code}"
-            except (OSError, ValueError) as error:
-                status, failure = 0, str(getattr(error, "reason", error))
-            if 200 <= status < 300:
-                failure = ""
-                break
-            failure = failure or f"HTTP {status}"
-            if 400 <= status < 500:
-                break  # the hub refuses this request; asking again will not help
-            if attempt + 1 < attempts:
-                time.sleep(backoff * 2**attempt)
-        if failure:
-            problems.append(
-                InputWarning(hub, None, None, f"WebSub ping for {url} failed: {failure}")
-            )
+    failures = {url: _ping(hub, url, timeout, attempts, backoff, post) for url in feed_urls}
+    return [
+        InputWarning(hub, None, None, f"WebSub ping for {url} failed: {failure}")
+        for url, failure in failures.items()
+        if failure
+    ]
+
+
+def ping_hub(site: Site, outcome: Outcome, **options: Any) -> list[Problem]:
+    """Ping the site's hub for the feeds this run changed and those whose ping
+    failed before, so that a hub that was down hears of them on the next run.
+
+    The URLs still unheard are kept in `.newsfeed-websub-pending.json` in the
+    output folder; `options` go to `notify_hub`.
+    """
+    hub = site.settings.websub_hub
+    if not hub:
+        return []
+    pending_path = site.out / PENDING_PINGS_NAME
+    with locked(site.out, site.lock_timeout):
+        pending = [url for url in _read_json(pending_path) if isinstance(url, str)]
+        urls = list(dict.fromkeys([*pending, *changed_feed_urls(site, outcome)]))
+        problems: list[Problem] = []
+        failed = []
+        for url in urls:
+            found = notify_hub(hub, [url], **options)
+            if found:
+                failed.append(url)
+                problems.extend(found)
+        if failed:
+            write_if_changed(pending_path, (json.dumps(failed, indent=1) + "\n").encode())
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                pending_path.unlink()
     return problems
+
+
+def _ping(hub: str, url: str, timeout: float, attempts: int, backoff: float, post: Poster) -> str:
+    """Why pinging `hub` for `url` failed, or "" when the hub took it."""
+    body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": url}).encode()
+    failure = ""
+    for attempt in range(attempts):
+        try:
+            status = post(hub, body, timeout)
+        except urllib.error.HTTPError as error:
+            status, failure = error.code, f"HTTP {error.code}"
+        except (OSError, ValueError) as error:
+            status, failure = 0, str(getattr(error, "reason", error))
+        if 200 <= status < 300:
+            return ""
+        failure = failure or f"HTTP {status}"
+        if 400 <= status < 500:
+            break  # the hub refuses this request; asking again will not help
+        if attempt + 1 < attempts:
+            time.sleep(backoff * 2**attempt)
+    return failure
 
 
 def changed_feed_urls(site: Site, outcome: Outcome) -> list[str]:
