@@ -1,0 +1,623 @@
+"""Value checks shared by the RSS and Atom validators, and the extensions both carry.
+
+Every pattern is compiled once here: the validators run on every build, over
+feeds of thousands of entries, so no check compiles or looks anything up per call.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+from lxml import etree
+
+from .findings import Finding, Level
+from .xml import Paths, line_of, step_name
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_NS = "http://search.yahoo.com/mrss/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+class Scope:
+    """The item or entry being checked (or the channel/feed itself), for `entry_id`."""
+
+    __slots__ = ("entry_id", "failed")
+
+    def __init__(self, entry_id: str | None = None) -> None:
+        self.entry_id = entry_id
+        self.failed = False
+
+
+class Report:
+    """Collects findings cheaply; lines and paths are worked out only at the end.
+
+    Paths walk parent pointers, which is slow and, while a RELAX NG check of
+    one entry has diverted them, wrong; so they are resolved in `findings()`.
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[Level, str, str, etree._Element, str | None, Scope]] = []
+
+    def error(
+        self,
+        element: etree._Element,
+        code: str,
+        message: str,
+        scope: Scope,
+        attr: str | None = None,
+    ) -> None:
+        scope.failed = True
+        self._pending.append(("error", code, message, element, attr, scope))
+
+    def warning(
+        self,
+        element: etree._Element,
+        code: str,
+        message: str,
+        scope: Scope,
+        attr: str | None = None,
+    ) -> None:
+        self._pending.append(("warning", code, message, element, attr, scope))
+
+    def findings(self) -> list[Finding]:
+        paths = Paths()
+        out = []
+        for level, code, message, element, attr, scope in self._pending:
+            path = paths.of(element)
+            if attr is not None:
+                path = f"{path}/@{attr}"
+            out.append(Finding(level, code, message, line_of(element), path, scope.entry_id))
+        return out
+
+
+_T = TypeVar("_T")
+_CACHE_SIZE = 4096
+
+
+def _remembered(check: Callable[[str], _T]) -> Callable[[str], _T]:
+    """Memoise a check of a string: feeds repeat their values (types, names, dates)."""
+    cache: dict[str, _T] = {}
+
+    def remembered(value: str) -> _T:
+        try:
+            return cache[value]
+        except KeyError:
+            if len(cache) >= _CACHE_SIZE:
+                cache.clear()
+            result = cache[value] = check(value)
+            return result
+
+    return remembered
+
+
+def name_of(element: etree._Element) -> str:
+    """The element's name as written in the document (`pubDate`, `media:content`)."""
+    return step_name(element)
+
+
+# --- Dates ---------------------------------------------------------------
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d+)?(?:Z|[+-](\d\d):(\d\d))\Z"
+)
+
+
+@_remembered
+def is_rfc3339(value: str) -> bool:
+    """RFC 3339 as RFC 4287 §3.3 narrows it: upper-case T and Z, seconds, a zone."""
+    match = _RFC3339.match(value)
+    if match is None:
+        return False
+    year, month, day, hour, minute, second, zh, zm = match.groups()
+    return (
+        _is_date(int(year), int(month), int(day))
+        and int(hour) < 24
+        and int(minute) < 60
+        and int(second) <= 60
+        and (zh is None or (int(zh) < 24 and int(zm) < 60))
+    )
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The Best Practices Profile's RFC 822: four-digit year, and a numeric zone or
+# one of the named zones RFC 822 defines (military letters other than Z are
+# ambiguous in practice, RFC 2822 §4.3 says so).
+_RFC822 = re.compile(
+    r"(?:(Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d\d?) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov"
+    r"|Dec) (\d{4}) (\d\d):(\d\d)(?::(\d\d))? (?:[+-](\d\d)(\d\d)|UT|GMT|[ECMP][SD]T|Z)\Z"
+)
+
+
+@_remembered
+def rfc822_problem(value: str) -> str | None:
+    """None for a good RFC 822 date-time, else the W3C code for what is wrong."""
+    match = _RFC822.match(value)
+    if match is None:
+        return "InvalidRFC2822Date"
+    dow, day, month, year, hour, minute, second, zh, zm = match.groups()
+    y, m, d = int(year), _MONTHS[month], int(day)
+    if not _is_date(y, m, d) or int(hour) > 23 or int(minute) > 59:
+        return "InvalidRFC2822Date"
+    if (second is not None and int(second) > 60) or (zh is not None and int(zm) > 59):
+        return "InvalidRFC2822Date"
+    if dow is not None and _DAYS[calendar.weekday(y, m, d)] != dow:
+        return "IncorrectDOW"
+    return None
+
+
+_W3CDTF = re.compile(
+    r"\d{4}(?:-(\d\d)(?:-(\d\d)(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d))?)?)?\Z"
+)
+
+
+def is_w3cdtf(value: str) -> bool:
+    """The W3C date-time profile Dublin Core dates use (a year, up to a full time)."""
+    match = _W3CDTF.match(value)
+    if match is None:
+        return False
+    month, day = match.groups()
+    return month is None or (
+        1 <= int(month) <= 12 and (day is None or _is_date(int(value[:4]), int(month), int(day)))
+    )
+
+
+# --- Languages, addresses, types ------------------------------------------
+
+_ALNUM = "[A-Za-z0-9]"
+# RFC 5646 well-formedness, with the primary subtag narrowed to ISO 639 (two or
+# three letters): the 4-8 letter form is reserved, and in feeds it is always a
+# mistake like "english".
+_BCP47 = re.compile(
+    rf"(?:[A-Za-z]{{2,3}}(?:-[A-Za-z]{{3}}){{0,3}}"
+    rf"(?:-[A-Za-z]{{4}})?"
+    rf"(?:-(?:[A-Za-z]{{2}}|\d{{3}}))?"
+    rf"(?:-(?:{_ALNUM}{{5,8}}|\d{_ALNUM}{{3}}))*"
+    rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)*"
+    rf"(?:-[xX](?:-{_ALNUM}{{1,8}})+)?"
+    rf"|[xX](?:-{_ALNUM}{{1,8}})+"
+    rf"|[iI]-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
+    rf"|(?:en-GB-oed|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE|art-lojban|cel-gaulish|zh-min-nan"
+    rf"|zh-guoyu|zh-hakka|zh-min|zh-xiang))\Z",
+    re.IGNORECASE,
+)
+
+
+@_remembered
+def is_language(value: str) -> bool:
+    """A well-formed BCP 47 tag whose language is an ISO 639 code."""
+    return _BCP47.match(value) is not None
+
+
+_ADDR_SPEC = r"[\w.!#$%&'*+/=?^`{|}~-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*"
+_EMAIL = re.compile(_ADDR_SPEC + r"\Z")
+# RSS people are "address (Name)"; "Name <address>" is the other common shape.
+_CONTACT = re.compile(rf"(?:{_ADDR_SPEC}(?: \(.+\))?|[^<>]+ <{_ADDR_SPEC}>)\Z")
+
+
+@_remembered
+def is_email(value: str) -> bool:
+    return _EMAIL.match(value) is not None
+
+
+@_remembered
+def is_contact(value: str) -> bool:
+    return _CONTACT.match(value) is not None
+
+
+_TOKEN = r"[^\s()<>,;:\\\"/\[\]?=]+"
+_MEDIA_TYPE = re.compile(
+    rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:\"(?:\\\"|[^\"])*\"|{_TOKEN}))*\Z"
+)
+
+
+@_remembered
+def is_media_type(value: str) -> bool:
+    return _MEDIA_TYPE.match(value) is not None
+
+
+_NON_NEGATIVE = re.compile(r"\d+\Z")
+
+
+def is_non_negative_integer(value: str) -> bool:
+    return _NON_NEGATIVE.match(value) is not None
+
+
+# --- IRIs -------------------------------------------------------------------
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# Characters no IRI may hold, even percent-encoding aside (RFC 3987 §2.2).
+_BAD_IRI_CHAR = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f]")
+_HIERARCHICAL = frozenset({"http", "https", "ftp"})
+
+
+@_remembered
+def iri_problem(value: str) -> str | None:
+    """None for an absolute IRI; "relative" for a relative reference; "invalid" otherwise."""
+    if _BAD_IRI_CHAR.search(value):
+        return "invalid"
+    scheme = _SCHEME.match(value)
+    if scheme is None:
+        return "relative"
+    rest = value[scheme.end() :]
+    if scheme.group()[:-1].lower() in _HIERARCHICAL and (
+        not rest.startswith("//") or rest[2:3] in ("", "/", "?", "#")
+    ):
+        return "invalid"
+    return None if rest else "invalid"
+
+
+def is_absolute_iri(value: str) -> bool:
+    return iri_problem(value) is None
+
+
+def is_http_url(value: str) -> bool:
+    return iri_problem(value) is None and value[:5].lower() in ("http:", "https")
+
+
+_TAG = re.compile(r"tag:[^,\s]+,\d{4}(?:-\d\d(?:-\d\d)?)?:\S*\Z")
+_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\Z", re.IGNORECASE)
+
+
+def id_problem(value: str) -> tuple[str, str] | None:
+    """What is wrong with a feed or entry id, as (code, explanation), or None."""
+    if iri_problem(value) is not None:
+        return "InvalidFullLink", "must be an absolute IRI"
+    lower = value[:9].lower()
+    if lower.startswith("tag:") and not _TAG.match(value):
+        return "InvalidTAG", "is not a valid tag URI (RFC 4151: tag:authority,date:specific)"
+    if lower == "urn:uuid:" and not _UUID.match(value):
+        return "InvalidUUID", "is not a valid UUID URN"
+    return None
+
+
+# --- HTML inside text ----------------------------------------------------------
+
+_HTML_TAGS = frozenset(
+    (  # noqa: SIM905 (a word list reads better than 99 quoted strings)
+        "a abbr acronym address area article aside audio b big blockquote body br button "
+        "canvas caption center cite code col colgroup dd del details dfn dialog div dl "
+        "dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head "
+        "header hr html i iframe img input ins kbd label legend li link main mark meta "
+        "nav noscript object ol option p picture pre q s samp script section select "
+        "small source span strike strong style sub summary sup table tbody td textarea "
+        "tfoot th thead time title tr tt u ul var video wbr"
+    ).split()
+)
+_TAG_LIKE = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+
+
+def html_tag_in(text: str) -> str | None:
+    """The first HTML tag found in what should be plain text, or None."""
+    if "<" not in text:
+        return None
+    for match in _TAG_LIKE.finditer(text):
+        if match.group(1).lower() in _HTML_TAGS:
+            return match.group()
+    return None
+
+
+_REFERENCE = re.compile(
+    r"<(?:a|img|area|source|video|audio|iframe)\b[^>]*?\s(?:href|src)\s*=\s*"
+    r"(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))",
+    re.IGNORECASE,
+)
+
+
+def relative_reference_in(markup: str) -> str | None:
+    """The first link or image source in HTML that is not an absolute URL, or None."""
+    if "<" not in markup:
+        return None
+    for match in _REFERENCE.finditer(markup):
+        ref = html.unescape(match.group(1) or match.group(2) or match.group(3) or "").strip()
+        if _SCHEME.match(ref) is None:
+            return ref
+    return None
+
+
+# --- Extensions: Media RSS, Dublin Core, content, atom:link ----------------------
+
+Check = Callable[[etree._Element, Report, Scope], None]
+
+_MEDIUMS = frozenset({"image", "audio", "video", "document", "executable"})
+_EXPRESSIONS = frozenset({"sample", "full", "nonstop"})
+_MEDIA_INTEGERS = ("width", "height", "fileSize", "duration")
+
+
+def _check_url_attr(element: etree._Element, attr: str, report: Report, scope: Scope) -> None:
+    value = element.get(attr)
+    if value is None:
+        report.error(
+            element,
+            "MissingAttribute",
+            f"Missing {name_of(element)} attribute: {attr}",
+            scope,
+            attr,
+        )
+    elif not is_http_url(value):
+        report.error(
+            element,
+            "InvalidURLAttribute",
+            f"{attr} attribute of {name_of(element)} must be a full URL: {value!r}",
+            scope,
+            attr,
+        )
+
+
+def _check_integer_attrs(
+    element: etree._Element, attrs: tuple[str, ...], report: Report, scope: Scope
+) -> None:
+    for attr in attrs:
+        value = element.get(attr)
+        if value is not None and not is_non_negative_integer(value):
+            report.error(
+                element,
+                "InvalidIntegerAttribute",
+                f"{attr} attribute of {name_of(element)} must be a positive integer: {value!r}",
+                scope,
+                attr,
+            )
+
+
+def check_media_content(element: etree._Element, report: Report, scope: Scope) -> None:
+    if element.get("url") is not None or element.find(f"{{{MEDIA_NS}}}player") is None:
+        _check_url_attr(element, "url", report, scope)
+    medium = element.get("medium")
+    if medium is not None and medium not in _MEDIUMS:
+        report.error(
+            element, "InvalidMediaMedium", f'Invalid content medium: "{medium}"', scope, "medium"
+        )
+    expression = element.get("expression")
+    if expression is not None and expression not in _EXPRESSIONS:
+        report.error(
+            element,
+            "InvalidMediaExpression",
+            f'Invalid content expression: "{expression}"',
+            scope,
+            "expression",
+        )
+    kind = element.get("type")
+    if kind is not None and not is_media_type(kind):
+        report.error(
+            element,
+            "InvalidMIMEAttribute",
+            f"type attribute of {name_of(element)} must be a valid MIME type: {kind!r}",
+            scope,
+            "type",
+        )
+    default = element.get("isDefault")
+    if default is not None and default not in ("true", "false"):
+        report.error(
+            element,
+            "InvalidBooleanAttribute",
+            f"isDefault attribute of {name_of(element)} must be 'true' or 'false'",
+            scope,
+            "isDefault",
+        )
+    _check_integer_attrs(element, _MEDIA_INTEGERS, report, scope)
+    _check_media_children(element, report, scope)
+
+
+def check_media_thumbnail(element: etree._Element, report: Report, scope: Scope) -> None:
+    _check_url_attr(element, "url", report, scope)
+    _check_integer_attrs(element, ("width", "height"), report, scope)
+
+
+def check_media_text(element: etree._Element, report: Report, scope: Scope) -> None:
+    kind = element.get("type")
+    if kind is not None and kind not in ("plain", "html"):
+        report.error(
+            element,
+            "InvalidMediaTextType",
+            'type attribute must be "plain" or "html"',
+            scope,
+            "type",
+        )
+
+
+def check_media_group(element: etree._Element, report: Report, scope: Scope) -> None:
+    if len(element.findall(f"{{{MEDIA_NS}}}content")) < 2:
+        report.error(
+            element,
+            "MediaGroupWithoutAlternatives",
+            "media:group must have multiple media:content children",
+            scope,
+        )
+    _check_media_children(element, report, scope)
+
+
+def _check_media_children(element: etree._Element, report: Report, scope: Scope) -> None:
+    for child in element.iterchildren(etree.Element):
+        check = _MEDIA_CHECKS.get(child.tag)
+        if check is not None:
+            check(child, report, scope)
+
+
+def check_dc_creator(element: etree._Element, report: Report, scope: Scope) -> None:
+    if not (element.text or "").strip():
+        report.warning(element, "NotBlank", f"{name_of(element)} should not be blank", scope)
+
+
+def check_dc_date(element: etree._Element, report: Report, scope: Scope) -> None:
+    value = (element.text or "").strip()
+    if not is_w3cdtf(value):
+        report.error(
+            element,
+            "InvalidW3CDTFDate",
+            f"{name_of(element)} must be an W3CDTF date: {value!r}",
+            scope,
+        )
+
+
+def check_dc_language(element: etree._Element, report: Report, scope: Scope) -> None:
+    value = (element.text or "").strip()
+    if not is_language(value):
+        report.error(
+            element,
+            "InvalidLanguage",
+            f"{name_of(element)} must be an ISO-639 language code: {value!r}",
+            scope,
+        )
+
+
+def check_content_encoded(element: etree._Element, report: Report, scope: Scope) -> None:
+    ref = relative_reference_in(element.text or "")
+    if ref is not None:
+        report.warning(
+            element,
+            "ContainsRelRef",
+            f"{name_of(element)} should not contain relative URL references: {ref!r}",
+            scope,
+        )
+
+
+_MEDIA_CHECKS: dict[object, Check] = {
+    f"{{{MEDIA_NS}}}content": check_media_content,
+    f"{{{MEDIA_NS}}}thumbnail": check_media_thumbnail,
+    f"{{{MEDIA_NS}}}title": check_media_text,
+    f"{{{MEDIA_NS}}}description": check_media_text,
+    f"{{{MEDIA_NS}}}text": check_media_text,
+    f"{{{MEDIA_NS}}}group": check_media_group,
+}
+
+EXTENSION_CHECKS: dict[object, Check] = {
+    **_MEDIA_CHECKS,
+    f"{{{DC_NS}}}creator": check_dc_creator,
+    f"{{{DC_NS}}}date": check_dc_date,
+    f"{{{DC_NS}}}language": check_dc_language,
+    f"{{{CONTENT_NS}}}encoded": check_content_encoded,
+}
+
+_MEDIA_NO_SLASH = "{http://search.yahoo.com/mrss}"
+
+
+def check_unlisted_extension(element: etree._Element, report: Report, scope: Scope) -> None:
+    """An extension element with no rules of its own: only the namespace can be wrong."""
+    tag = element.tag
+    if isinstance(tag, str) and tag.startswith(_MEDIA_NO_SLASH):
+        report.error(
+            element, "MediaRssNamespace", "Missing trailing slash in mediaRSS namespace", scope
+        )
+
+
+# Registered link relations the W3C validator knows (IANA, RFC 4287/5005/5023, WebSub).
+_LINK_RELATIONS = frozenset(
+    (  # noqa: SIM905 (a word list reads better than 22 quoted strings)
+        "alternate current describedby edit edit-media enclosure first hub last license "
+        "next next-archive payment prev-archive previous related replies search self "
+        "service up via"
+    ).split()
+)
+_FEED_TYPES = frozenset({"application/atom+xml", "application/rss+xml", "application/rdf+xml"})
+_IANA_RELATION = "http://www.iana.org/assignments/relation/"
+
+
+def check_atom_link(
+    element: etree._Element, report: Report, scope: Scope, base: str | None, feed_level: bool
+) -> None:
+    """An atom:link in Atom or in RSS: href, rel, type, hreflang and length."""
+    rel = element.get("rel", "alternate")
+    if rel.startswith(_IANA_RELATION):
+        rel = rel[len(_IANA_RELATION) :]
+    if rel not in _LINK_RELATIONS and iri_problem(rel) is not None:
+        report.warning(
+            element,
+            "UnregisteredAtomLinkRel",
+            f"Unregistered link relationship: {rel!r}",
+            scope,
+            "rel",
+        )
+    href = element.get("href")
+    if href is None:
+        report.error(
+            element,
+            "MissingHref",
+            f"{name_of(element)} must have an href attribute",
+            scope,
+            "href",
+        )
+    else:
+        own_base = element.get(XML_BASE)
+        problem = iri_problem(href)
+        if problem == "invalid":
+            report.error(
+                element,
+                "InvalidIRI",
+                f"href attribute of {name_of(element)} must be a valid IRI: {href!r}",
+                scope,
+                "href",
+            )
+        elif problem == "relative" and not resolvable(own_base, base):
+            if rel == "self" and feed_level:
+                report.warning(
+                    element,
+                    "RelativeSelf",
+                    f"Relative href value on self link: {href!r}",
+                    scope,
+                    "href",
+                )
+            else:
+                report.warning(
+                    element,
+                    "ContainsRelRef",
+                    f"{name_of(element)} should not contain relative URL references: {href!r}",
+                    scope,
+                    "href",
+                )
+    kind = element.get("type")
+    if kind is not None:
+        if not is_media_type(kind):
+            report.error(
+                element, "InvalidMIMEType", f"Not a valid MIME type: {kind!r}", scope, "type"
+            )
+        elif rel == "self" and kind.split(";")[0].strip() not in _FEED_TYPES:
+            report.warning(
+                element,
+                "SelfNotAtom",
+                f'"self" link references a non-Atom representation: {kind!r}',
+                scope,
+                "type",
+            )
+    hreflang = element.get("hreflang")
+    if hreflang is not None and not is_language(hreflang):
+        report.error(
+            element,
+            "InvalidLanguage",
+            f"hreflang must be an ISO-639 language code: {hreflang!r}",
+            scope,
+            "hreflang",
+        )
+    length = element.get("length")
+    if length is not None and not is_non_negative_integer(length):
+        report.error(
+            element,
+            "InvalidNonNegativeInteger",
+            f"length must be a non-negative integer: {length!r}",
+            scope,
+            "length",
+        )
+
+
+def resolvable(own_base: str | None, base: str | None) -> bool:
+    """Whether a relative reference has an absolute xml:base to resolve against."""
+    if own_base is not None and is_absolute_iri(own_base):
+        return True
+    return base is not None

@@ -1,0 +1,37 @@
+"""The value every check produces: one thing wrong with a feed, at a place a person can find."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a feed document.
+
+    `code` is the W3C Feed Validation Service's message name where it has one
+    (`InvalidRFC2822Date`, `MissingSelf`, ...), so that its documentation at
+    validator.w3.org/feed/docs/{level}/{code}.html explains the finding.
+    `path` is an XPath-like location with the prefixes used in the document
+    (`/rss/channel/item[3]/pubDate`, `/feed/entry[2]/link[1]/@href`).
+    `entry_id` is the guid or atom:id of the item or entry the finding is in.
+    """
+
+    level: Level
+    code: str
+    message: str
+    line: int | None
+    path: str
+    entry_id: str | None = None
+
+    def __str__(self) -> str:
+        place = "-" if self.line is None else str(self.line)
+        entry = f" (entry {self.entry_id})" if self.entry_id else ""
+        return f"{place}: {self.level}: {self.message} [{self.code}] at {self.path}{entry}"
+
+    def sort_key(self) -> tuple[int, str, str]:
+        """Order by line, then path, then code; findings without a line come first."""
+        return (self.line or 0, self.path, self.code)

@@ -1,0 +1,44 @@
+"""One tiny feed per behaviour, each saying in its first comment what it should produce.
+
+The comment reads `Description: ...  Expect: LEVEL Code[, LEVEL Code...]`, or
+`Expect: valid` for a document with no findings at all (warnings included).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsfeed.validate import validate
+
+CORPUS = Path(__file__).parent / "validate" / "corpus"
+CASES = sorted(CORPUS.glob("*/*.xml"))
+_EXPECT = re.compile(r"<!--\s*Description:.*?Expect:\s*(.*?)\s*-->", re.DOTALL)
+
+
+def expected(path: Path) -> set[tuple[str, str]]:
+    head = path.read_bytes()[:2048].decode("utf-8")
+    match = _EXPECT.search(head)
+    assert match, f"{path.name}: no 'Expect:' comment in its first lines"
+    if match.group(1) == "valid":
+        return set()
+    pairs = set()
+    for item in match.group(1).split(","):
+        level, code = item.split()
+        assert level in ("error", "warning"), f"{path.name}: unknown level {level!r}"
+        pairs.add((level, code))
+    return pairs
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 60
+    assert {path.parent.name for path in CASES} == {"atom", "rss"}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_corpus_case(path: Path) -> None:
+    findings = validate(path)
+    got = {(finding.level, finding.code) for finding in findings}
+    assert got == expected(path), "\n".join(str(finding) for finding in findings)
