@@ -107,6 +107,11 @@ def test_body_format_markdown_is_rendered(read_one) -> None:
     assert article.body_html == "<p>Uno <em>y</em> dos.</p>"
 
 
+def test_relative_links_of_an_article_without_url_resolve_against_the_site(read_one) -> None:
+    article = read_one(record(body='<a href="/mundo/">Mundo</a>', body_format="html"))
+    assert article.body_html == '<a href="https://noticias.example.org/mundo/">Mundo</a>'
+
+
 def test_body_format_text_is_the_default_and_escapes_markup(read_one) -> None:
     article = read_one(record(body="Uno <em>y</em> dos."))
     assert article.body_html == "<p>Uno &lt;em&gt;y&lt;/em&gt; dos.</p>"
