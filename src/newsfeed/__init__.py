@@ -1,15 +1,16 @@
 """newsfeed: publish article records as RSS 2.0, Atom 1.0 and JSON Feed 1.1.
 
-    import newsfeed
+import newsfeed
 
-    settings = newsfeed.FeedSettings(title="Periodista Digital", link="https://example.org/")
-    reading = newsfeed.read_articles("articles/", settings)
-    for problem in reading.problems:
-        print(problem)
-    feed = newsfeed.Feed(settings, reading.articles)
-    feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
+settings = newsfeed.FeedSettings(title="Periodista Digital", link="https://example.org/")
+reading = newsfeed.read_articles("articles/", settings)
+for problem in reading.problems:
+    print(problem)
+feed = newsfeed.Feed(settings, reading.articles)
+feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
 """
 
+from newsfeed.discovery import discovery_links
 from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
 from newsfeed.model import (
     Article,
@@ -22,7 +23,9 @@ from newsfeed.model import (
     Problem,
 )
 from newsfeed.records import Reading
+from newsfeed.serve import Response, respond
 from newsfeed.sources import read_articles
+from newsfeed.sources.sql import SqlSource
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -41,8 +44,12 @@ __all__ = [
     "Place",
     "Problem",
     "Reading",
+    "Response",
+    "SqlSource",
     "Written",
     "__version__",
+    "discovery_links",
     "read_articles",
+    "respond",
     "validate",
 ]

@@ -7,6 +7,7 @@ map it onto a format without checking anything again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
@@ -126,6 +127,38 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class WebFeeds:
+    """Feedly's `webfeeds` elements (http://webfeeds.org/rss/1.0) for the RSS channel.
+
+    `icon`: a square image (SVG or at least 96 px) beside the feed's name;
+    `logo`: a wide image (SVG, about 30 px high) at the top of the feed;
+    `accent_color`: six hex digits (`2563EB`; a leading `#` is dropped);
+    `cover`: a large image behind the feed's header; `related`: ask readers
+    to show related articles as cards that open in the browser.
+    """
+
+    icon: str | None = None
+    logo: str | None = None
+    accent_color: str | None = None
+    cover: str | None = None
+    related: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("icon", "logo", "cover"):
+            value = getattr(self, name)
+            if value is not None and check_http_url(value) is None:
+                raise ValueError(f"WebFeeds.{name}: {value!r} is not an absolute http(s) URL")
+        if self.accent_color is not None:
+            color = self.accent_color.strip().removeprefix("#")
+            if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
+                raise ValueError(
+                    f"WebFeeds.accent_color: {self.accent_color!r} is not six hex digits"
+                )
+            # Feedly reads the digits without `#`; frozen, so set through object.
+            object.__setattr__(self, "accent_color", color)
+
+
+@dataclass(frozen=True, slots=True)
 class FeedSettings:
     """What describes a feed as a whole, as the user configured it.
 
@@ -147,6 +180,7 @@ class FeedSettings:
     limit: int = 50
     id: str | None = None
     websub_hub: str | None = None
+    webfeeds: WebFeeds | None = None
 
     def __post_init__(self) -> None:
         # Settings come from code, not records: a mistake is the caller's, raised at once.

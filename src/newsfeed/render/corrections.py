@@ -26,6 +26,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from newsfeed.dates import format_rfc822, format_rfc3339
 from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
 from newsfeed.version import __version__
 
@@ -102,9 +103,13 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
     article: Article
 
     def extend_rss(self, item: etree._Element) -> etree._Element:
+        article = self.article
+        # Where feedgen puts pubDate (after the enclosure), but without its
+        # formatRFC2822, which switches the process-wide locale three times
+        # per date (slow, and unsafe beside other threads).
+        etree.SubElement(item, "pubDate").text = format_rfc822(article.published)
         for author in item.findall("author"):
             item.remove(author)
-        article = self.article
         if article.authors:
             etree.SubElement(item, f"{{{DC_NS}}}creator").text = joined_names(article.authors)
         if article.image is not None:
@@ -114,6 +119,8 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
 
     def extend_atom(self, entry: etree._Element) -> etree._Element:
         article = self.article
+        # Where feedgen puts it, after the categories (see `extend_rss`).
+        etree.SubElement(entry, "published").text = format_rfc3339(article.published)
         entry_id = entry.find("id")
         assert entry_id is not None  # feedgen refuses entries without one
         entry_id.text = article.atom_id

@@ -265,6 +265,9 @@ def _record(row: dict[str, Any], place: Place, problems: list[Problem]) -> dict[
                         )
                     )
                     return None
+                except RecursionError:
+                    problems.append(place.error(ALIASES[column], "JSON nested too deeply to read"))
+                    return None
     return split_list_fields(row)
 
 
