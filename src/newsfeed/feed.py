@@ -11,22 +11,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
 from typing import Literal
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from newsfeed.files import write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputError, InputWarning, Problem
-from newsfeed.render.atom import render_atom
+from newsfeed.records import gc_paused
+from newsfeed.render.atom import MEDIA_TYPE as ATOM_MEDIA_TYPE
+from newsfeed.render.atom import atom_tree
 from newsfeed.render.content import content_html
-from newsfeed.render.feedgen_model import build_feedgen
+from newsfeed.render.feedgen_model import build_feedgen, serialize, set_links
 from newsfeed.render.jsonfeed import render_json
-from newsfeed.render.rss import render_rss
-from newsfeed.validate import Finding, validate
+from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
+from newsfeed.render.rss import rss_tree
+from newsfeed.validate import MAX_DOCUMENT_BYTES, Finding, validate, validate_tree
+from newsfeed.validate.xml import parse as parse_document
 
 Format = Literal["rss", "atom", "json"]
 FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
@@ -130,30 +135,64 @@ class Feed:
         """The HTML content of each article, composed once for all formats."""
         return tuple(content_html(article) for article in self.articles)
 
-    def to_feedgen(self) -> FeedGenerator:
-        """A fresh feedgen model of this feed, with newsfeed's corrections registered.
+    def to_feedgen(self, format: Literal["rss", "atom"] = "rss") -> FeedGenerator:
+        """A fresh feedgen model of this feed, the one `render(format)` serialises:
+        newsfeed's corrections registered, the links of `format`'s document and the id set.
 
         Load further feedgen extensions on it (podcast, geo, ...) and call
         `rss_str()` / `atom_str()` as with any FeedGenerator.
         """
         archived = self.archive is not None and self.archive.is_archive
+        fg = build_feedgen(self.settings, self.articles, self.contents, archived)
+        media_type = ATOM_MEDIA_TYPE if format == "atom" else RSS_MEDIA_TYPE
+        set_links(fg, self.settings, self.url(format), media_type, self.related_links(format))
+        fg.id(self.id)
+        return fg
+
+    @cached_property
+    def _model(self) -> FeedGenerator:
+        """The feedgen model `render` serialises, built once for both RSS and Atom:
+        each document only sets its own links (and id) on it before it is built."""
+        archived = self.archive is not None and self.archive.is_archive
         return build_feedgen(self.settings, self.articles, self.contents, archived)
 
     def render(self, format: Format) -> Document:
         """The document of `format`, validated (JSON Feed is built, not parsed)."""
-        if format == "json":
-            data = render_json(self.settings, self.articles, self.contents, self.url("json"))
-            return Document(format, FILE_NAMES[format], data)
-        fg = self.to_feedgen()
-        related = self.related_links(format)
-        if format == "rss":
-            data = render_rss(fg, self.settings, self.url("rss"), related)
-        else:
-            data = render_atom(fg, self.settings, self.url("atom"), self.id, related)
-        findings = tuple(validate(data))
+        with gc_paused():
+            if format == "json":
+                data = render_json(self.settings, self.articles, self.contents, self.url("json"))
+                return Document(format, FILE_NAMES[format], data)
+            related = self.related_links(format)
+            if format == "rss":
+                root = rss_tree(self._model, self.settings, self.url("rss"), related)
+                data = serialize(root)
+                findings = self._check_built(root, data)
+            else:
+                root = atom_tree(self._model, self.settings, self.url("atom"), self.id, related)
+                data = serialize(root)
+                # feedgen writes Atom's namespace as an attribute named "xmlns", so
+                # the tree it builds is in no namespace until the bytes are parsed.
+                # Our own document is parsed without the size limit meant for others'.
+                parsed, broken = parse_document(data, "")
+                findings = tuple(broken if parsed is None else validate_tree(parsed))
         return Document(
             format, FILE_NAMES[format], data, findings, self._problems(format, findings)
         )
+
+    @staticmethod
+    def _check_built(root: etree._Element, data: bytes) -> tuple[Finding, ...]:
+        """Findings of a document from the tree feedgen built, without parsing its bytes.
+
+        Only a document with findings is parsed, for the line numbers a built
+        tree does not have; the tree's findings stay the verdict.
+        """
+        findings = tuple(validate_tree(root))
+        if findings and len(data) <= MAX_DOCUMENT_BYTES:
+            lines = {(f.code, f.path): f.line for f in validate(data)}
+            findings = tuple(
+                replace(f, line=lines.get((f.code, f.path), f.line)) for f in findings
+            )
+        return findings
 
     def rss(self) -> bytes:
         return self._checked("rss")

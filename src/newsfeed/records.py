@@ -55,6 +55,9 @@ BODY_FORMATS = ("text", "html", "markdown")
 #: Counted from the tags as written: void elements (br, img...) and those
 #: whose end tag HTML makes optional (p, li, td...) do not count.
 MAX_HTML_DEPTH = 10_000
+#: The deepest a field's value may nest lists and objects (an author list
+#: nests two); a deeper value rejects its record, naming the field.
+MAX_VALUE_NESTING = 20
 _UNCOUNTED_ELEMENTS = frozenset(
     {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
@@ -239,13 +242,16 @@ class RecordReader:
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
+            value = _clean_chars(value, name, place, problems)
+            if isinstance(value, str) and not value.strip():
+                continue  # nothing but forbidden characters (and space)
             if name in fields:
                 problems.append(
                     place.warning(
                         name, f"given twice, as {given_as[name]!r} and {key!r}; using {key!r}"
                     )
                 )
-            fields[name] = _clean_chars(value, name, place, problems)
+            fields[name] = value
             given_as[name] = key
         return fields
 
@@ -253,7 +259,10 @@ class RecordReader:
         if (place.source, key) in self._unknown_reported:
             return
         self._unknown_reported.add((place.source, key))
-        problems.append(place.warning(key, "unknown field, left out of the feed"))
+        # A name that is empty or holds a line break or control character is
+        # shown quoted, so that the message stays one readable line.
+        shown = key if key.isprintable() and key.strip() == key and key else repr(key)
+        problems.append(place.warning(shown, "unknown field, left out of the feed"))
 
     # -- the article ---------------------------------------------------------
 
@@ -573,16 +582,20 @@ def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -
     """`value` with XML-forbidden characters removed from every string inside it."""
     removed = 0
 
-    def clean(item: Any) -> Any:
+    def clean(item: Any, depth: int = 0) -> Any:
         nonlocal removed
         if isinstance(item, str):
             text, count = remove_forbidden_chars(item)
             removed += count
             return text
+        if isinstance(item, list | tuple | Mapping) and depth >= MAX_VALUE_NESTING:
+            raise RecordRejected(
+                place.error(name, f"nested more than {MAX_VALUE_NESTING} levels deep")
+            )
         if isinstance(item, list | tuple):
-            return [clean(i) for i in item]
+            return [clean(i, depth + 1) for i in item]
         if isinstance(item, Mapping):
-            return {k: clean(v) for k, v in item.items()}
+            return {k: clean(v, depth + 1) for k, v in item.items()}
         return item
 
     cleaned = clean(value)

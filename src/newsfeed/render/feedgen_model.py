@@ -11,6 +11,7 @@ from datetime import datetime
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from newsfeed.model import Article, FeedSettings
 from newsfeed.render.corrections import EXTENSION_NAME, EntryCorrections, FeedCorrections
@@ -54,6 +55,13 @@ def set_links(
     fg.link([*links, {"href": settings.link, "rel": "alternate", "type": "text/html"}], True)
     # feedgen writes only the self link into an RSS channel; the rest is added there.
     fg.newsfeed.rss_links = [(link["rel"], link["href"]) for link in links[1:]]
+
+
+def serialize(root: etree._Element) -> bytes:
+    """A tree feedgen built, as bytes: what feedgen's `rss_str`/`atom_str` do with it
+    (`etree.tostring`, pretty, UTF-8, with the XML declaration)."""
+    data: bytes = etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+    return data
 
 
 def newest_update(articles: Sequence[Article]) -> datetime | None:
@@ -103,12 +111,14 @@ def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
     if article.summary:
         entry.summary(article.summary, type="text")
     entry.content(content, type="html")
-    for author in article.authors:
-        entry.author(_atom_person(author.name, author.email, author.url))
-    entry.published(article.published)
+    # One call per list, not per item: feedgen checks every call's dicts anew.
+    if article.authors:
+        entry.author([_atom_person(a.name, a.email, a.url) for a in article.authors])
+    # The publication date is written by the corrections (`EntryCorrections`):
+    # feedgen's RSS date switches the process-wide locale three times per date.
     entry.updated(article.updated)
-    for category in article.categories:
-        entry.category(term=category)
+    if article.categories:
+        entry.category([{"term": category} for category in article.categories])
     if article.image is not None:
         entry.enclosure(
             url=article.image.url,

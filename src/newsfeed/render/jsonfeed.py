@@ -27,9 +27,23 @@ def render_json(
         feed["authors"] = [_author(a) for a in settings.authors]
     if settings.websub_hub:
         feed["hubs"] = [{"type": "WebSub", "url": settings.websub_hub}]
-    feed["items"] = [_item(a, c) for a, c in zip(articles, contents, strict=True)]
-    text = json.dumps(feed, ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+    items = [_item(a, c) for a, c in zip(articles, contents, strict=True)]
+    return _dumps(feed, items).encode("utf-8")
+
+
+def _dumps(feed: dict[str, Any], items: list[dict[str, Any]]) -> str:
+    """The feed with one key per line and one item per line.
+
+    `json.dumps` with `indent` runs the pure-Python encoder, eight times
+    slower than the C one on a large feed; this layout keeps the C encoder
+    and still diffs line by line (a changed item is a changed line).
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [f"  {dumps(key)}: {dumps(value)}," for key, value in feed.items()]
+    lines.append('  "items": [')
+    lines.append(",\n".join(f"    {dumps(item)}" for item in items))
+    lines.append("  ]")
+    return "{\n" + "\n".join(line for line in lines if line) + "\n}\n"
 
 
 def _item(article: Article, content: str) -> dict[str, Any]:
