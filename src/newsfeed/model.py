@@ -8,12 +8,16 @@ map it onto a format without checking anything again.
 from __future__ import annotations
 
 import re
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
 from urllib.parse import urlsplit
 
 Level = Literal["error", "warning"]
+
+
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 def check_http_url(value: str) -> str | None:
@@ -25,7 +29,7 @@ def check_http_url(value: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    if any(c.isspace() or ord(c) < 0x20 for c in url):
+    if _SPACE_OR_CONTROL.search(url):
         return None
     return url
 
