@@ -1,6 +1,6 @@
 """Build the example feeds from Python, the way a site's own code would.
 
-    python examples/library_use.py public/
+python examples/library_use.py public/
 """
 
 import sys

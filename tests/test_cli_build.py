@@ -272,3 +272,11 @@ def test_console_script_prints_help_with_the_exit_codes() -> None:
     assert result.returncode == 0
     assert "build" in result.stdout
     assert "3  feeds written, but some records were skipped" in result.stdout
+
+
+def test_an_unknown_encoding_is_a_usage_error(tmp_path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", str(tmp_path), "--out", str(tmp_path / "out"), "--title", "T",
+              "--link", "https://example.org/", "--encoding", "klingon"])  # fmt: skip
+    assert exit_info.value.code == 2
+    assert "--encoding: unknown encoding 'klingon'" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from newsfeed.text import (
     slugify,
     text_to_html,
 )
+from newsfeed.validate.common import HTML_TAGS
 
 BASE = "https://example.org/news/2026/story.html"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -630,3 +631,12 @@ def test_slugify_gives_trimmed_slug_within_max_length(name: str, max_length: int
 @given(st.text())
 def test_slugify_is_idempotent(name: str) -> None:
     assert slugify(slugify(name)) == slugify(name)
+
+
+def test_plain_text_strips_every_tag_the_validator_flags_in_a_title() -> None:
+    missed = [
+        name
+        for name in sorted(HTML_TAGS - {"script", "style"})
+        if plain_text(f"a <{name}>b</{name}> c") != ("a b c", True)
+    ]
+    assert missed == []

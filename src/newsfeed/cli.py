@@ -8,6 +8,7 @@ standard output (nothing with --quiet), so that cron mails only problems.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 import traceback
@@ -309,6 +310,11 @@ def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
 
 
 def _check_options(args: argparse.Namespace) -> None:
+    if args.encoding is not None:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
     if args.title is not None and not args.title.strip():
         raise UsageError("--title: must not be empty")
     for option, value in (("--link", args.link), ("--base-url", args.base_url)):

@@ -8,7 +8,6 @@ map it onto a format without checking anything again.
 from __future__ import annotations
 
 import re
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal

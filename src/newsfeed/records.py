@@ -68,7 +68,10 @@ _UNCOUNTED_ELEMENTS = frozenset(
 )  # fmt: skip
 _TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 
-_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+\Z")
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x7f-\x9f]+\Z")
+#: Characters no IRI may hold (RFC 3987) that an http(s) URL may arrive with;
+#: they are percent-encoded, as browsers do, before the URL is published.
+_NOT_IN_IRI = re.compile(r"[<>\"{}|\\^`\x7f-\x9f]")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
 _EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+\Z")
 _NAME_WITH_EMAIL = re.compile(r"(?P<name>[^<]*?)\s*<(?P<email>[^<>]+)>\s*\Z")
@@ -313,7 +316,7 @@ class RecordReader:
             raise RecordRejected(
                 place.error("url", f"{_shown(value)} is not an absolute http(s) URL")
             )
-        return url
+        return _iri(url)
 
     def _language(self, value: Any, place: Place, problems: list[Problem]) -> str | None:
         if value is None:
@@ -462,7 +465,7 @@ class RecordReader:
         return Author(
             name=name,
             email=email.strip() if email else None,
-            url=check_http_url(url) if url else None,
+            url=_iri(url.strip()) if url else None,
             bio=_plain(bio, "authors", place, problems) or None,
         )
 
@@ -522,7 +525,7 @@ class RecordReader:
             if absolute is None:
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
         return Image(
-            url=absolute,
+            url=_iri(absolute),
             type=self._image_type(spec.get("type"), absolute, place, problems),
             length=_count(spec.get("length"), "image", "length", place),
             width=_count(spec.get("width"), "image", "width", place),
@@ -578,6 +581,11 @@ def split_name_email(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _iri(url: str) -> str:
+    """`url` with the characters no IRI may hold percent-encoded."""
+    return _NOT_IN_IRI.sub(lambda match: quote(match.group(), safe=""), url)
+
+
 def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -> Any:
     """`value` with XML-forbidden characters removed from every string inside it."""
     removed = 0
@@ -623,7 +631,7 @@ def _count(value: Any, name: str, part: str, place: Place) -> int | None:
         return None
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: float("inf")
         number = -1
     if isinstance(value, bool | float) or number < 0:
         raise RecordRejected(

@@ -30,6 +30,9 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
     except ValueError as error:
         problems.append(Place(name).error(None, str(error)))
         return
+    except RecursionError:
+        problems.append(Place(name).error(None, "JSON nested too deeply to read"))
+        return
     for start, data in found:
         yield RawRecord(data, Place(name, str(text.count("\n", 0, start) + 1)))
 

@@ -31,4 +31,7 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
             except json.JSONDecodeError as error:
                 problems.append(place.error(None, f"not valid JSON: {error.msg}"))
                 continue
+            except RecursionError:
+                problems.append(place.error(None, "JSON nested too deeply to read"))
+                continue
             yield RawRecord(data, place)

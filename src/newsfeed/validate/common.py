@@ -291,7 +291,7 @@ def id_problem(value: str) -> tuple[str, str] | None:
 
 # --- HTML inside text ----------------------------------------------------------
 
-_HTML_TAGS = frozenset(
+HTML_TAGS = frozenset(
     (  # noqa: SIM905 (a word list reads better than 99 quoted strings)
         "a abbr acronym address area article aside audio b big blockquote body br button "
         "canvas caption center cite code col colgroup dd del details dfn dialog div dl "
@@ -310,7 +310,7 @@ def html_tag_in(text: str) -> str | None:
     if "<" not in text:
         return None
     for match in _TAG_LIKE.finditer(text):
-        if match.group(1).lower() in _HTML_TAGS:
+        if match.group(1).lower() in HTML_TAGS:
             return match.group()
     return None
 
