@@ -115,7 +115,7 @@ def test_problems_go_to_stderr_as_source_line_level_field_message(
 
 def test_every_message_line_has_the_documented_shape(tmp_path: Path, capsys) -> None:
     source = jsonl(tmp_path / "x.jsonl", {"title": "Sin fecha"}, {**GOOD, "tittle": 1}, OTHER)
-    (tmp_path / "roto.json").write_text("[{]")
+    (tmp_path / "x.csv").write_text("title,published\nSin fecha nunca,\n")
     main(
         ["build", str(tmp_path), "--out", str(tmp_path / "public"), "--title", "N", "--link", SITE]
     )
@@ -280,3 +280,26 @@ def test_an_unknown_encoding_is_a_usage_error(tmp_path, capsys) -> None:
               "--link", "https://example.org/", "--encoding", "klingon"])  # fmt: skip
     assert exit_info.value.code == 2
     assert "--encoding: unknown encoding 'klingon'" in capsys.readouterr().err
+
+
+def test_a_source_that_cannot_be_read_writes_nothing_and_keeps_the_old_feeds(
+    tmp_path: Path, capsys
+) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    jsonl(records / "x.jsonl", GOOD, OTHER)
+    out = tmp_path / "public"
+    main(["build", str(records), "--out", str(out), "--title", "N", "--link", SITE])
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    (records / "roto.json").write_text("[{]")
+    capsys.readouterr()
+
+    code = main(["build", str(records), "--out", str(out), "--title", "N", "--link", SITE])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert err[0].startswith(f"{records / 'roto.json'}:1: error: not valid JSON: ")
+    assert err[-1] == (
+        "newsfeed: 1 source(s) could not be read: nothing written, "
+        "so the feeds keep their last good version"
+    )
+    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == before

@@ -21,6 +21,7 @@ from newsfeed.model import (
     InputWarning,
     Place,
     Problem,
+    SourceError,
 )
 from newsfeed.records import Reading
 from newsfeed.serve import Response, respond
@@ -45,6 +46,7 @@ __all__ = [
     "Problem",
     "Reading",
     "Response",
+    "SourceError",
     "SqlSource",
     "Written",
     "__version__",

@@ -46,7 +46,8 @@ EXIT_LOCKED = 4
 EXIT_CODES = """\
 exit codes:
   0  every record published
-  1  nothing written: a fatal error (or, with --strict, any bad record)
+  1  nothing written: a source could not be read, an internal error, an invalid
+     feed (or, with --strict, any bad record)
   2  usage error: a wrong option or value
   3  feeds written, but some records were skipped (each one is named above)
   4  another run was writing the same output folder for longer than --lock-timeout
@@ -218,6 +219,13 @@ def run_build(args: argparse.Namespace) -> int:
     reading = read_articles(list(config.sources), site.settings, encoding=config.encoding)
     _report(reading.problems)
     errors = reading.errors
+    if reading.unreadable:
+        print(
+            f"newsfeed: {len(reading.unreadable)} source(s) could not be read: nothing written, "
+            "so the feeds keep their last good version",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if errors and args.strict:
         print(f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr)
         return EXIT_FAILED

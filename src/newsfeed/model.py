@@ -61,6 +61,13 @@ class InputError(Problem):
     level = "error"
 
 
+class SourceError(InputError):
+    """A source that could not be read at all (a missing file, broken JSON, a failed
+    query): none of its records can publish, so a build should not replace its feeds."""
+
+    __slots__ = ()
+
+
 class InputWarning(Problem):
     """A problem that was repaired: the record still publishes."""
 
@@ -77,6 +84,9 @@ class Place:
 
     def error(self, field: str | None, message: str) -> InputError:
         return InputError(self.source, self.position, field, message)
+
+    def source_error(self, field: str | None, message: str) -> SourceError:
+        return SourceError(self.source, self.position, field, message)
 
     def warning(self, field: str | None, message: str) -> InputWarning:
         return InputWarning(self.source, self.position, field, message)

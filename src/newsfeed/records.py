@@ -18,7 +18,16 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from newsfeed.dates import DateError, get_timezone, parse_datetime
-from newsfeed.model import Article, Author, FeedSettings, Image, Place, Problem, check_http_url
+from newsfeed.model import (
+    Article,
+    Author,
+    FeedSettings,
+    Image,
+    Place,
+    Problem,
+    SourceError,
+    check_http_url,
+)
 from newsfeed.text import (
     MarkdownUnavailable,
     markdown_to_html,
@@ -117,6 +126,12 @@ class Reading:
         """Each error skipped one record (or one unreadable line or file): a record
         stops at its first error."""
         return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def unreadable(self) -> list[SourceError]:
+        """Sources that could not be read at all: publishing without them would drop
+        their articles from the feeds, so the command line writes nothing then."""
+        return [p for p in self.problems if isinstance(p, SourceError)]
 
     @property
     def warnings(self) -> list[Problem]:

@@ -6,6 +6,7 @@ extension (or walks a folder in a stable order) and streams what it reads.
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -43,6 +44,11 @@ def iter_records(
     mappings is a list of records, each named by its 1-based index; a
     `SqlSource` streams the rows of a database query.
     """
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(Place("build").source_error("encoding", f"unknown encoding {encoding!r}"))
+        return
     if isinstance(sources, str | os.PathLike | SqlSource):
         sources = [sources]
     for index, source in enumerate(sources, start=1):
@@ -69,10 +75,12 @@ def _read_path(
         return
     reader = READERS.get(path.suffix.lower())
     if not path.exists():
-        problems.append(Place(name).error(None, "no such file or folder"))
+        problems.append(Place(name).source_error(None, "no such file or folder"))
     elif reader is None:
         known = ", ".join(sorted(READERS))
-        problems.append(Place(name).error(None, f"unknown kind of file; newsfeed reads {known}"))
+        problems.append(
+            Place(name).source_error(None, f"unknown kind of file; newsfeed reads {known}")
+        )
     else:
         yield from reader(path, name, encoding, problems)
 

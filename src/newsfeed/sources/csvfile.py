@@ -39,7 +39,9 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
                 continue
             yield RawRecord(split_list_fields(dict(zip(columns, row, strict=False))), place)
     except csv.Error as error:
-        problems.append(Place(name, str(reader.line_num)).error(None, f"not valid CSV: {error}"))
+        problems.append(
+            Place(name, str(reader.line_num)).source_error(None, f"not valid CSV: {error}")
+        )
 
 
 def split_list_fields(row: dict[str, object]) -> dict[str, object]:

@@ -25,13 +25,15 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
     try:
         found = _records_with_offsets(text)
     except json.JSONDecodeError as error:
-        problems.append(Place(name, str(error.lineno)).error(None, f"not valid JSON: {error.msg}"))
+        problems.append(
+            Place(name, str(error.lineno)).source_error(None, f"not valid JSON: {error.msg}")
+        )
         return
     except ValueError as error:
-        problems.append(Place(name).error(None, str(error)))
+        problems.append(Place(name).source_error(None, str(error)))
         return
     except RecursionError:
-        problems.append(Place(name).error(None, "JSON nested too deeply to read"))
+        problems.append(Place(name).source_error(None, "JSON nested too deeply to read"))
         return
     for start, data in found:
         yield RawRecord(data, Place(name, str(text.count("\n", 0, start) + 1)))

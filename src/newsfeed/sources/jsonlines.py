@@ -16,12 +16,12 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
     try:
         handle = path.open("rb")
     except OSError as error:
-        problems.append(Place(name).error(None, f"cannot read: {error.strerror or error}"))
+        problems.append(Place(name).source_error(None, f"cannot read: {error.strerror or error}"))
         return
     with handle:
         offset = 0
         for number, raw in enumerate(handle, start=1):
-            line = decode(raw, name, encoding, problems, offset=offset, line=number)
+            line = decode(raw, name, encoding, problems, offset, number, whole_file=False)
             offset += len(raw)
             if line is None or not line.strip():
                 continue

@@ -94,7 +94,9 @@ def read(source: SqlSource, problems: list[Problem]) -> Iterator[RawRecord]:
     if not _READING_STATEMENT.match(source.query):
         # Not a security boundary (use a read-only database user for that):
         # it stops a mistaken UPDATE before it reaches a database we cannot open read-only.
-        problems.append(database.error(None, "the query must be one SELECT (or WITH) statement"))
+        problems.append(
+            database.source_error(None, "the query must be one SELECT (or WITH) statement")
+        )
         return
     sqlite_path = _sqlite_path(source.url)
     if sqlite_path is None:
@@ -118,24 +120,26 @@ def _read_sqlite(
 ) -> Iterator[RawRecord]:
     if not path:
         problems.append(
-            database.error(None, "name the database file: sqlite:///site.db or sqlite:////abs.db")
+            database.source_error(
+                None, "name the database file: sqlite:///site.db or sqlite:////abs.db"
+            )
         )
         return
     file = Path(path)
     if not file.is_file():
-        problems.append(database.error(None, "no such database file"))
+        problems.append(database.source_error(None, "no such database file"))
         return
     try:
         # mode=ro: the database is only read, even if the query tried to write.
         connection = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        problems.append(database.error(None, f"cannot open the database: {error}"))
+        problems.append(database.source_error(None, f"cannot open the database: {error}"))
         return
     try:
         try:
             cursor = connection.execute(source.query)
         except (sqlite3.Error, sqlite3.Warning) as error:
-            problems.append(database.error(None, f"query failed: {error}"))
+            problems.append(database.source_error(None, f"query failed: {error}"))
             return
         columns = _columns([d[0] for d in cursor.description or ()], database, problems)
         if columns is None:
@@ -152,7 +156,7 @@ def _sqlite_batches(
         try:
             rows = cursor.fetchmany(BATCH_SIZE)
         except sqlite3.Error as error:
-            problems.append(database.error(None, f"query failed: {error}"))
+            problems.append(database.source_error(None, f"query failed: {error}"))
             return
         if not rows:
             return
@@ -166,7 +170,7 @@ def _read_sqlalchemy(
         import sqlalchemy
     except ImportError:
         problems.append(
-            database.error(
+            database.source_error(
                 None,
                 "reading this database needs SQLAlchemy: pip install 'newsfeed[sql]' "
                 "(SQLite files need nothing: sqlite:///site.db)",
@@ -176,10 +180,14 @@ def _read_sqlalchemy(
     try:
         engine = sqlalchemy.create_engine(source.url)
     except ImportError as error:
-        problems.append(database.error(None, f"the database driver is not installed: {error}"))
+        problems.append(
+            database.source_error(None, f"the database driver is not installed: {error}")
+        )
         return
     except Exception as error:  # SQLAlchemy's ArgumentError and friends: a bad URL
-        problems.append(database.error(None, f"not a usable database URL: {_first_line(error)}"))
+        problems.append(
+            database.source_error(None, f"not a usable database URL: {_first_line(error)}")
+        )
         return
     try:
         with engine.connect() as connection:
@@ -188,7 +196,7 @@ def _read_sqlalchemy(
             try:
                 result = streaming.execute(sqlalchemy.text(source.query))
             except sqlalchemy.exc.SQLAlchemyError as error:
-                problems.append(database.error(None, f"query failed: {_db_message(error)}"))
+                problems.append(database.source_error(None, f"query failed: {_db_message(error)}"))
                 return
             columns = _columns(list(result.keys()), database, problems)
             if columns is None:
@@ -198,7 +206,9 @@ def _read_sqlalchemy(
             )
             yield from _records(batches, columns, source, problems)
     except sqlalchemy.exc.SQLAlchemyError as error:
-        problems.append(database.error(None, f"cannot read the database: {_db_message(error)}"))
+        problems.append(
+            database.source_error(None, f"cannot read the database: {_db_message(error)}")
+        )
     finally:
         engine.dispose()
 
@@ -211,7 +221,7 @@ def _sqlalchemy_batches(
         try:
             rows = next(partitions, None)
         except errors as error:
-            problems.append(database.error(None, f"query failed: {_db_message(error)}"))
+            problems.append(database.source_error(None, f"query failed: {_db_message(error)}"))
             return
         if rows is None:
             return
@@ -227,7 +237,9 @@ def _columns(names: list[str], database: Place, problems: list[Problem]) -> list
     for name in columns:
         if name in seen:
             problems.append(
-                database.error(name, "the query returns two columns of this name; rename one (AS)")
+                database.source_error(
+                    name, "the query returns two columns of this name; rename one (AS)"
+                )
             )
             return None
         seen.add(name)
