@@ -71,7 +71,7 @@ def test_the_example_sets_every_site_setting() -> None:
 def test_the_example_sets_sources_out_encoding_and_lock_timeout() -> None:
     config = load(EXAMPLE)
     assert config.sources == (str(EXAMPLE.parent / "articles"),)
-    assert config.site.out == EXAMPLE.parent / "../public"
+    assert config.site.out == EXAMPLE.parent.parent / "public"
     assert config.encoding == "utf-8"
     assert config.site.lock_timeout == 60.0
 

@@ -239,7 +239,10 @@ def run_build(args: argparse.Namespace) -> int:
         if written.status == "invalid":
             print(f"{written.path}: not written: it does not validate", file=sys.stderr)
         elif not args.quiet and written.path in outcome.entries:
-            print(f"{written.path}: {written.status} ({outcome.entries[written.path]} entries)")
+            count = outcome.entries[written.path]
+            print(
+                f"{written.path}: {written.status} ({count} {_plural(count, 'entry', 'entries')})"
+            )
     if not args.quiet:
         counts = {s: sum(w.status == s for w in outcome.files) for s in ("written", "unchanged")}
         print(
@@ -250,6 +253,10 @@ def run_build(args: argparse.Namespace) -> int:
     if outcome.failed:
         return EXIT_FAILED
     return EXIT_SKIPPED if errors else EXIT_OK
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
 
 
 def _site_config(args: argparse.Namespace) -> SiteConfig:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import glob
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -122,7 +123,10 @@ class _Reader:
         site_table = self.table(data, "site")
         self.only(site_table, SITE_KEYS, "site.")
         settings = self.settings(site_table)
-        out = self.path.parent / (self.text(data, "out", "out", required=True) or "")
+        # normpath: messages say public/rss.xml, not examples/../public/rss.xml
+        out = Path(
+            os.path.normpath(self.path.parent / (self.text(data, "out", "out", True) or ""))
+        )
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
         lock_timeout = data.get("lock_timeout", 60)
