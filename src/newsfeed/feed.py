@@ -2,16 +2,17 @@
 
 Entries are ordered newest `published` first, ties broken by id, so the
 order never depends on the input; only the `limit` newest are kept. Every
-XML document is validated before anyone gets its bytes: a document with an
-error is refused, with each finding traced back to the record and field it
-came from.
+XML document is validated as it is rendered, each finding traced back to the
+record and field it came from: `rss()`, `atom()` and `write()` refuse a
+document with an error, `render()` returns it with its findings. JSON Feed
+is built from the same normalised Articles and not validated again.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
@@ -27,6 +28,7 @@ from newsfeed.render.atom import MEDIA_TYPE as ATOM_MEDIA_TYPE
 from newsfeed.render.atom import atom_tree
 from newsfeed.render.content import content_html
 from newsfeed.render.feedgen_model import build_feedgen, serialize, set_links
+from newsfeed.render.jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
 from newsfeed.render.rss import rss_tree
@@ -36,6 +38,11 @@ from newsfeed.validate.xml import parse as parse_document
 Format = Literal["rss", "atom", "json"]
 FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
 FILE_NAMES: dict[Format, str] = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+MEDIA_TYPES: dict[Format, str] = {
+    "rss": RSS_MEDIA_TYPE,
+    "atom": ATOM_MEDIA_TYPE,
+    "json": JSON_MEDIA_TYPE,
+}
 
 #: Which record field an element of our output comes from, to name it in messages.
 _FIELD_OF_ELEMENT = {
@@ -87,7 +94,7 @@ class Written:
 
     path: Path
     status: Literal["written", "unchanged", "invalid"]
-    problems: tuple[Problem, ...] = field(default=())
+    problems: tuple[Problem, ...] = ()
 
 
 class Feed:
@@ -142,19 +149,26 @@ class Feed:
         Load further feedgen extensions on it (podcast, geo, ...) and call
         `rss_str()` / `atom_str()` as with any FeedGenerator.
         """
-        archived = self.archive is not None and self.archive.is_archive
-        fg = build_feedgen(self.settings, self.articles, self.contents, archived)
-        media_type = ATOM_MEDIA_TYPE if format == "atom" else RSS_MEDIA_TYPE
-        set_links(fg, self.settings, self.url(format), media_type, self.related_links(format))
-        fg.id(self.id)
+        fg = self._build_feedgen()
+        self._set_document(fg, format)
         return fg
 
     @cached_property
     def _model(self) -> FeedGenerator:
         """The feedgen model `render` serialises, built once for both RSS and Atom:
         each document only sets its own links (and id) on it before it is built."""
+        return self._build_feedgen()
+
+    def _build_feedgen(self) -> FeedGenerator:
         archived = self.archive is not None and self.archive.is_archive
         return build_feedgen(self.settings, self.articles, self.contents, archived)
+
+    def _set_document(self, fg: FeedGenerator, format: Literal["rss", "atom"]) -> None:
+        """Point `fg` at the document of `format`: its self and related links, and the id."""
+        set_links(
+            fg, self.settings, self.url(format), MEDIA_TYPES[format], self.related_links(format)
+        )
+        fg.id(self.id)
 
     def render(self, format: Format) -> Document:
         """The document of `format`, validated (JSON Feed is built, not parsed)."""
@@ -162,13 +176,13 @@ class Feed:
             if format == "json":
                 data = render_json(self.settings, self.articles, self.contents, self.url("json"))
                 return Document(format, FILE_NAMES[format], data)
-            related = self.related_links(format)
+            self._set_document(self._model, format)
             if format == "rss":
-                root = rss_tree(self._model, self.settings, self.url("rss"), related)
+                root = rss_tree(self._model)
                 data = serialize(root)
                 findings = self._check_built(root, data)
             else:
-                root = atom_tree(self._model, self.settings, self.url("atom"), self.id, related)
+                root = atom_tree(self._model)
                 data = serialize(root)
                 # feedgen writes Atom's namespace as an attribute named "xmlns", so
                 # the tree it builds is in no namespace until the bytes are parsed.
