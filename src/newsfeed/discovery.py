@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from newsfeed.feed import FILE_NAMES, FORMATS, Feed, Format, file_url
+from newsfeed.feed import FILE_NAMES, FORMATS, MEDIA_TYPES, Feed, Format, file_url
 from newsfeed.model import FeedSettings
-from newsfeed.serve import CONTENT_TYPES
 
 FORMAT_NAMES: dict[Format, str] = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 
@@ -36,17 +35,12 @@ def discovery_links(*feeds: Feed | FeedSettings, formats: Iterable[Format] = FOR
     for feed in feeds:
         settings = feed.settings if isinstance(feed, Feed) else feed
         for format in chosen:
-            href = (
-                feed.url(format)
-                if isinstance(feed, Feed)
-                else file_url(settings.base_url or settings.link, format)
-            )
+            href = file_url(settings.base_url or settings.link, format)
             title = settings.title
             if len(chosen) > 1:
                 title = f"{title} ({FORMAT_NAMES[format]})"
-            media_type = CONTENT_TYPES[format].split(";", 1)[0]
             tags.append(
-                f'<link rel="alternate" type="{media_type}" '
+                f'<link rel="alternate" type="{MEDIA_TYPES[format]}" '
                 f'title="{escape(title, quote=True)}" href="{escape(href, quote=True)}">'
             )
     return "\n".join(tags)

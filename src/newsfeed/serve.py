@@ -20,18 +20,15 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from newsfeed.render.atom import MEDIA_TYPE as ATOM_MEDIA_TYPE
-from newsfeed.render.jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
-from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
+from newsfeed.feed import MEDIA_TYPES
+from newsfeed.render.feedgen_model import newest_update
 
 if TYPE_CHECKING:
     from newsfeed.feed import Feed, Format
 
 #: The `Content-Type` of each format; feeds are always UTF-8.
 CONTENT_TYPES: dict[str, str] = {
-    "rss": f"{RSS_MEDIA_TYPE}; charset=utf-8",
-    "atom": f"{ATOM_MEDIA_TYPE}; charset=utf-8",
-    "json": f"{JSON_MEDIA_TYPE}; charset=utf-8",
+    format: f"{media_type}; charset=utf-8" for format, media_type in MEDIA_TYPES.items()
 }
 #: Seconds a cache may keep a feed whose settings have no `ttl`: most readers
 #: poll every 15 to 60 minutes, and a news site wants news out within minutes.
@@ -84,7 +81,7 @@ def respond(
     """
     body = _body(feed, format)
     etag = strong_etag(body)
-    newest = max((a.updated for a in feed.articles), default=None)
+    newest = newest_update(feed.articles)
     last_modified = http_date(newest) if newest is not None else None
     cache_control = f"max-age={_max_age(feed, max_age)}"
     if not_modified(etag, newest, if_none_match, if_modified_since):
