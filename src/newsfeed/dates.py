@@ -68,8 +68,8 @@ _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 _MINUTE = timedelta(minutes=1)
 
 
-def _whole_minutes(dt: datetime) -> tuple[datetime, int]:
-    """Return `dt` without microseconds and its UTC offset in minutes.
+def _time_and_offset(dt: datetime) -> tuple[datetime, str, int, int]:
+    """Return `dt` without microseconds and its UTC offset as sign, hours, minutes.
 
     Neither format can write an offset with seconds (the local mean time that
     tzdata gives most zones before 1900), so such a time is moved to UTC,
@@ -79,15 +79,14 @@ def _whole_minutes(dt: datetime) -> tuple[datetime, int]:
     if offset is None:
         raise ValueError(f"cannot format {dt.isoformat()}: it has no time zone")
     if offset % _MINUTE:
-        return dt.astimezone(timezone.utc).replace(microsecond=0), 0
-    return dt.replace(microsecond=0), offset // _MINUTE
+        return dt.astimezone(timezone.utc).replace(microsecond=0), "+", 0, 0
+    hours, minutes = divmod(abs(offset // _MINUTE), 60)
+    return dt.replace(microsecond=0), "-" if offset < timedelta(0) else "+", hours, minutes
 
 
 def format_rfc822(dt: datetime) -> str:
     """Write an aware `dt` as RFC 822 (RSS): 'Thu, 26 Nov 2026 14:30:00 -0500'."""
-    dt, minutes = _whole_minutes(dt)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
+    dt, sign, hours, minutes = _time_and_offset(dt)
     return (
         f"{_WEEKDAY_ABBR[dt.weekday()]}, {dt.day:02d} {_MONTH_ABBR[dt.month - 1]} {dt.year:04d} "
         f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} {sign}{hours:02d}{minutes:02d}"
@@ -96,9 +95,7 @@ def format_rfc822(dt: datetime) -> str:
 
 def format_rfc3339(dt: datetime) -> str:
     """Write an aware `dt` as RFC 3339 (Atom, JSON Feed): '2026-11-26T14:30:00-05:00'."""
-    dt, minutes = _whole_minutes(dt)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
+    dt, sign, hours, minutes = _time_and_offset(dt)
     return (
         f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
         f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}{sign}{hours:02d}:{minutes:02d}"
