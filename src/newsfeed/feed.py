@@ -113,9 +113,7 @@ class Feed:
     ) -> None:
         self.settings = settings
         self.archive = archive
-        ordered = sorted(articles, key=attrgetter("id"))
-        ordered.sort(key=attrgetter("published"), reverse=True)
-        self.articles: tuple[Article, ...] = tuple(ordered[: settings.limit])
+        self.articles: tuple[Article, ...] = tuple(newest_first(articles)[: settings.limit])
 
     def url(self, format: Format) -> str:
         """Where the file of `format` is served: the base URL plus its file name."""
@@ -257,6 +255,13 @@ class Feed:
                 field_name = _FIELD_OF_ELEMENT.get(element, element)
                 problems.append(kind(place.source, place.position, field_name, message))
         return tuple(problems)
+
+
+def newest_first(articles: Iterable[Article]) -> list[Article]:
+    """The order of a feed's entries: newest `published` first, ties broken by id."""
+    ordered = sorted(articles, key=attrgetter("id"))
+    ordered.sort(key=attrgetter("published"), reverse=True)
+    return ordered
 
 
 def file_url(folder_url: str, format: Format) -> str:

@@ -4,7 +4,10 @@ A `Site` names any number of `FeedPlan`s (the main feed, feeds selected by
 category, author or language, and fan-outs that make one feed per value);
 `publish` renders each, keeps it under its size budget, splits older
 entries into RFC 5005 archive pages, and writes only what changed, each file
-atomically, under a lock so that two runs never interleave.
+atomically, under a lock so that two runs never interleave (the run that holds
+it first removes the temporary files a killed run left). `ping_hub` then tells
+the site's WebSub hub which feeds changed, and keeps the pings that failed for
+the next run.
 
 Archive pages hold a fixed number of entries, counted from the oldest:
 page 1 holds the oldest `page_size` entries, page 2 the next, and so on.
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written
+from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written, newest_first
 from newsfeed.files import temporary_prefix, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Place, Problem
 from newsfeed.text import slugify
@@ -216,7 +219,7 @@ def _publish_feed(site: Site, plan: FeedPlan, articles: list[Article], outcome: 
         id=site.settings.id if not plan.path else None,
     )
     folder = site.out / plan.path
-    ordered = Feed(replace(settings, limit=max(len(articles), 1)), articles).articles
+    ordered = newest_first(articles)
     page_size = plan.page_size or settings.limit
     archived = [f for f in plan.formats if plan.archive and f in ARCHIVE_FORMATS]
     wanted = keep = min(settings.limit, len(ordered))
@@ -293,8 +296,8 @@ def _write_archive(
     older: Sequence[Article],
     page_size: int,
     outcome: Outcome,
-) -> int:
-    """Write the archive pages of `older` (newest first) that changed; the page count.
+) -> None:
+    """Write the archive pages of `older` (newest first) that changed.
 
     A manifest beside the feed keeps a digest of each page's input, so that
     pages whose entries did not change are not even rendered; a page that
@@ -343,7 +346,6 @@ def _write_archive(
     _remove_pages_after(folder / ARCHIVE_FOLDER, len(pages))
     if digests != manifest:
         write_if_changed(manifest_path, (json.dumps(digests, indent=1) + "\n").encode())
-    return len(pages)
 
 
 def _remove_pages_after(archive: Path, count: int) -> None:
@@ -367,19 +369,17 @@ def _digest(settings: FeedSettings, links: ArchiveLinks, articles: Sequence[Arti
     return hasher.hexdigest()
 
 
-def _read_json(path: Path) -> list[object]:
+def _read_json(path: Path) -> object:
+    """What one of our state files holds, or None if it is missing or damaged:
+    the state is then rebuilt, at the cost of some work done again."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    return data if isinstance(data, list) else []
+        return None
 
 
 def _read_manifest(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = _read_json(path)
     return data if isinstance(data, dict) else {}
 
 
@@ -434,7 +434,10 @@ def ping_hub(site: Site, outcome: Outcome, **options: Any) -> list[Problem]:
         return []
     pending_path = site.out / PENDING_PINGS_NAME
     with locked(site.out, site.lock_timeout):
-        pending = [url for url in _read_json(pending_path) if isinstance(url, str)]
+        stored = _read_json(pending_path)
+        pending = (
+            [url for url in stored if isinstance(url, str)] if isinstance(stored, list) else []
+        )
         urls = list(dict.fromkeys([*pending, *changed_feed_urls(site, outcome)]))
         problems: list[Problem] = []
         failed = []
@@ -474,7 +477,7 @@ def _ping(hub: str, url: str, timeout: float, attempts: int, backoff: float, pos
 
 def changed_feed_urls(site: Site, outcome: Outcome) -> list[str]:
     """The public URLs of the subscription files this run wrote (archives are not pinged)."""
-    base = (site.settings.base_url or site.settings.link).rstrip("/") + "/"
+    base = folder_url(site.settings, "")
     urls = []
     for written in outcome.changed:
         parts = written.path.relative_to(site.out).parts
