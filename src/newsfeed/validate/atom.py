@@ -31,13 +31,12 @@ from lxml import etree
 
 from .common import (
     ATOM_NS,
-    EXTENSION_CHECKS,
     XML_BASE,
     XML_LANG,
     Report,
     Scope,
     check_atom_link,
-    check_unlisted_extension,
+    check_extension,
     html_tag_in,
     id_problem,
     iri_problem,
@@ -45,11 +44,13 @@ from .common import (
     is_language,
     is_media_type,
     is_rfc3339,
-    name_of,
+    missing_attribute,
     resolvable,
+    text_of,
+    undefined_element,
 )
 from .findings import Finding
-from .xml import Paths, line_of, log_entries
+from .xml import Paths, line_of, log_entries, step_name
 
 _A = f"{{{ATOM_NS}}}"
 ENTRY = _A + "entry"
@@ -105,25 +106,21 @@ class _Part:
         self.has_self = False
 
 
-def _text(element: etree._Element) -> str:
-    return (element.text or "").strip()
-
-
 def _check_id(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     problem = id_problem(value)
     if problem is not None:
         code, why = problem
-        part.report.error(element, code, f"{name_of(element)} {why}: {value!r}", part.scope)
+        part.report.error(element, code, f"{step_name(element)} {why}: {value!r}", part.scope)
 
 
 def _check_date(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     if not is_rfc3339(value):
         part.report.error(
             element,
             "InvalidRFC3339Date",
-            f"{name_of(element)} must be an RFC-3339 date-time: {value!r}",
+            f"{step_name(element)} must be an RFC-3339 date-time: {value!r}",
             part.scope,
         )
 
@@ -151,23 +148,23 @@ def _check_text_construct(element: etree._Element, part: _Part) -> None:
             part.report.warning(
                 element,
                 "ContainsUndeclaredHTML",
-                f"{name_of(element)} should not contain HTML unless declared in the type "
+                f"{step_name(element)} should not contain HTML unless declared in the type "
                 f"attribute: {tag!r}",
                 part.scope,
             )
     if element.tag == _TITLE and not text.strip():
         part.report.warning(
-            element, "NotBlank", f"{name_of(element)} should not be blank", part.scope
+            element, "NotBlank", f"{step_name(element)} should not be blank", part.scope
         )
 
 
 def _check_iri_text(element: etree._Element, part: _Part) -> None:
-    _check_iri(element, _text(element), None, part)
+    _check_iri(element, text_of(element), None, part)
 
 
 def _check_iri(element: etree._Element, value: str, attr: str | None, part: _Part) -> None:
     problem = iri_problem(value)
-    what = f"{attr} attribute of {name_of(element)}" if attr else name_of(element)
+    what = f"{attr} attribute of {step_name(element)}" if attr else step_name(element)
     if problem == "invalid":
         part.report.error(
             element, "InvalidIRI", f"{what} must be a valid IRI: {value!r}", part.scope, attr
@@ -191,27 +188,27 @@ def _check_person(element: etree._Element, part: _Part) -> None:
         if tag == _NAME:
             names += 1
         elif tag == _EMAIL:
-            value = _text(child)
+            value = text_of(child)
             if not is_email(value):
                 part.report.error(
                     child,
                     "InvalidAddrSpec",
-                    f"{name_of(child)} must be an email address: {value!r}",
+                    f"{step_name(child)} must be an email address: {value!r}",
                     part.scope,
                 )
         elif tag == _URI:
             _check_iri_text(child, part)
         elif tag.startswith(_A):
-            _undefined(child, element, part)
+            undefined_element(child, element, part.report, part.scope)
     if names == 0:
         part.report.error(
-            element, "MissingElement", f"Missing {name_of(element)} element: name", part.scope
+            element, "MissingElement", f"Missing {step_name(element)} element: name", part.scope
         )
     elif names > 1:
         part.report.error(
             element,
             "DuplicateElement",
-            f"{name_of(element)} contains more than one name",
+            f"{step_name(element)} contains more than one name",
             part.scope,
         )
 
@@ -235,13 +232,7 @@ def _check_link(element: etree._Element, part: _Part) -> None:
 
 def _check_category(element: etree._Element, part: _Part) -> None:
     if element.get("term") is None:
-        part.report.error(
-            element,
-            "MissingAttribute",
-            f"Missing {name_of(element)} attribute: term",
-            part.scope,
-            "term",
-        )
+        missing_attribute(element, "term", part.report, part.scope)
     scheme = element.get("scheme")
     if scheme is not None:
         _check_iri(element, scheme, "scheme", part)
@@ -263,7 +254,7 @@ def _check_content(element: etree._Element, part: _Part) -> None:
             part.report.warning(
                 element,
                 "MissingTypeAttr",
-                f"Missing {name_of(element)} attribute: type",
+                f"Missing {step_name(element)} attribute: type",
                 part.scope,
                 "type",
             )
@@ -316,15 +307,6 @@ _ENTRY_CHECKS: dict[str, _PartCheck] = {
 }
 
 
-def _undefined(element: etree._Element, parent: etree._Element, part: _Part) -> None:
-    part.report.error(
-        element,
-        "UndefinedElement",
-        f"Undefined {name_of(parent)} element: {name_of(element)}",
-        part.scope,
-    )
-
-
 def _check_language(element: etree._Element, part: _Part) -> None:
     lang = element.get(XML_LANG)
     if lang is not None and not is_language(lang):
@@ -365,7 +347,7 @@ def _check_children(
                 report.error(
                     child,
                     "MisplacedMetadata",
-                    f"{name_of(child)} must appear before all entries",
+                    f"{step_name(child)} must appear before all entries",
                     scope,
                 )
         check = checks.get(tag)
@@ -375,19 +357,15 @@ def _check_children(
                     report.error(
                         child,
                         "DuplicateElement",
-                        f"{name_of(element)} contains more than one {name_of(child)}",
+                        f"{step_name(element)} contains more than one {step_name(child)}",
                         scope,
                     )
                 seen.add(tag)
             check(child, part)
         elif tag.startswith(_A):
-            _undefined(child, element, part)
+            undefined_element(child, element, part.report, part.scope)
         else:
-            extension = EXTENSION_CHECKS.get(tag)
-            if extension is not None:
-                extension(child, report, scope)
-            else:
-                check_unlisted_extension(child, report, scope)
+            check_extension(child, report, scope)
 
 
 def _require(element: etree._Element, part: _Part) -> None:
@@ -396,7 +374,7 @@ def _require(element: etree._Element, part: _Part) -> None:
             part.report.error(
                 element,
                 "MissingElement",
-                f"Missing {name_of(element)} element: {tag[len(_A) :]}",
+                f"Missing {step_name(element)} element: {tag[len(_A) :]}",
                 part.scope,
             )
 
@@ -419,7 +397,7 @@ def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: _Par
     _check_children(entry, part, _ENTRY_CHECKS, _ENTRY_SINGLE)
     _require(entry, part)
     if not part.has_author and not feed.has_author:
-        report.error(entry, "MissingElement", f"Missing {name_of(entry)} element: author", scope)
+        report.error(entry, "MissingElement", f"Missing {step_name(entry)} element: author", scope)
     content = part.content
     if content is None:
         if not part.alternates:

@@ -99,9 +99,9 @@ def _remembered(check: Callable[[str], _T]) -> Callable[[str], _T]:
     return remembered
 
 
-def name_of(element: etree._Element) -> str:
-    """The element's name as written in the document (`pubDate`, `media:content`)."""
-    return step_name(element)
+def text_of(element: etree._Element) -> str:
+    """The element's text, stripped ("" when it has none)."""
+    return (element.text or "").strip()
 
 
 # --- Dates ---------------------------------------------------------------
@@ -342,21 +342,22 @@ _EXPRESSIONS = frozenset({"sample", "full", "nonstop"})
 _MEDIA_INTEGERS = ("width", "height", "fileSize", "duration")
 
 
-def _check_url_attr(element: etree._Element, attr: str, report: Report, scope: Scope) -> None:
+def missing_attribute(element: etree._Element, attr: str, report: Report, scope: Scope) -> None:
+    report.error(
+        element, "MissingAttribute", f"Missing {step_name(element)} attribute: {attr}", scope, attr
+    )
+
+
+def check_url_attr(element: etree._Element, attr: str, report: Report, scope: Scope) -> None:
+    """A required attribute that must hold an absolute http(s) URL."""
     value = element.get(attr)
     if value is None:
-        report.error(
-            element,
-            "MissingAttribute",
-            f"Missing {name_of(element)} attribute: {attr}",
-            scope,
-            attr,
-        )
+        missing_attribute(element, attr, report, scope)
     elif not is_http_url(value):
         report.error(
             element,
             "InvalidURLAttribute",
-            f"{attr} attribute of {name_of(element)} must be a full URL: {value!r}",
+            f"{attr} attribute of {step_name(element)} must be a full URL: {value!r}",
             scope,
             attr,
         )
@@ -371,15 +372,30 @@ def _check_integer_attrs(
             report.error(
                 element,
                 "InvalidIntegerAttribute",
-                f"{attr} attribute of {name_of(element)} must be a positive integer: {value!r}",
+                f"{attr} attribute of {step_name(element)} must be a positive integer: {value!r}",
                 scope,
                 attr,
             )
 
 
+def check_type_attr(element: etree._Element, report: Report, scope: Scope) -> None:
+    """A required `type` attribute that must hold a MIME type."""
+    kind = element.get("type")
+    if kind is None:
+        missing_attribute(element, "type", report, scope)
+    elif not is_media_type(kind):
+        report.error(
+            element,
+            "InvalidMIMEAttribute",
+            f"type attribute of {step_name(element)} must be a valid MIME type: {kind!r}",
+            scope,
+            "type",
+        )
+
+
 def check_media_content(element: etree._Element, report: Report, scope: Scope) -> None:
     if element.get("url") is not None or element.find(f"{{{MEDIA_NS}}}player") is None:
-        _check_url_attr(element, "url", report, scope)
+        check_url_attr(element, "url", report, scope)
     medium = element.get("medium")
     if medium is not None and medium not in _MEDIUMS:
         report.error(
@@ -394,21 +410,14 @@ def check_media_content(element: etree._Element, report: Report, scope: Scope) -
             scope,
             "expression",
         )
-    kind = element.get("type")
-    if kind is not None and not is_media_type(kind):
-        report.error(
-            element,
-            "InvalidMIMEAttribute",
-            f"type attribute of {name_of(element)} must be a valid MIME type: {kind!r}",
-            scope,
-            "type",
-        )
+    if element.get("type") is not None:
+        check_type_attr(element, report, scope)
     default = element.get("isDefault")
     if default is not None and default not in ("true", "false"):
         report.error(
             element,
             "InvalidBooleanAttribute",
-            f"isDefault attribute of {name_of(element)} must be 'true' or 'false'",
+            f"isDefault attribute of {step_name(element)} must be 'true' or 'false'",
             scope,
             "isDefault",
         )
@@ -417,7 +426,7 @@ def check_media_content(element: etree._Element, report: Report, scope: Scope) -
 
 
 def check_media_thumbnail(element: etree._Element, report: Report, scope: Scope) -> None:
-    _check_url_attr(element, "url", report, scope)
+    check_url_attr(element, "url", report, scope)
     _check_integer_attrs(element, ("width", "height"), report, scope)
 
 
@@ -453,38 +462,40 @@ def _check_media_children(element: etree._Element, report: Report, scope: Scope)
 
 def check_dc_creator(element: etree._Element, report: Report, scope: Scope) -> None:
     if not (element.text or "").strip():
-        report.warning(element, "NotBlank", f"{name_of(element)} should not be blank", scope)
+        report.warning(element, "NotBlank", f"{step_name(element)} should not be blank", scope)
 
 
 def check_dc_date(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = (element.text or "").strip()
+    value = text_of(element)
     if not is_w3cdtf(value):
         report.error(
             element,
             "InvalidW3CDTFDate",
-            f"{name_of(element)} must be an W3CDTF date: {value!r}",
+            f"{step_name(element)} must be an W3CDTF date: {value!r}",
             scope,
         )
 
 
-def check_dc_language(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = (element.text or "").strip()
+def check_language_code(element: etree._Element, report: Report, scope: Scope) -> None:
+    """dc:language, and RSS's own language: a BCP 47 tag as text."""
+    value = text_of(element)
     if not is_language(value):
         report.error(
             element,
             "InvalidLanguage",
-            f"{name_of(element)} must be an ISO-639 language code: {value!r}",
+            f"{step_name(element)} must be an ISO-639 language code: {value!r}",
             scope,
         )
 
 
-def check_content_encoded(element: etree._Element, report: Report, scope: Scope) -> None:
+def check_relative_references(element: etree._Element, report: Report, scope: Scope) -> None:
+    """content:encoded, and RSS's own description: HTML whose links should be absolute."""
     ref = relative_reference_in(element.text or "")
     if ref is not None:
         report.warning(
             element,
             "ContainsRelRef",
-            f"{name_of(element)} should not contain relative URL references: {ref!r}",
+            f"{step_name(element)} should not contain relative URL references: {ref!r}",
             scope,
         )
 
@@ -502,8 +513,8 @@ EXTENSION_CHECKS: dict[object, Check] = {
     **_MEDIA_CHECKS,
     f"{{{DC_NS}}}creator": check_dc_creator,
     f"{{{DC_NS}}}date": check_dc_date,
-    f"{{{DC_NS}}}language": check_dc_language,
-    f"{{{CONTENT_NS}}}encoded": check_content_encoded,
+    f"{{{DC_NS}}}language": check_language_code,
+    f"{{{CONTENT_NS}}}encoded": check_relative_references,
 }
 
 _MEDIA_NO_SLASH = "{http://search.yahoo.com/mrss}"
@@ -516,6 +527,23 @@ def check_unlisted_extension(element: etree._Element, report: Report, scope: Sco
         report.error(
             element, "MediaRssNamespace", "Missing trailing slash in mediaRSS namespace", scope
         )
+
+
+def check_extension(element: etree._Element, report: Report, scope: Scope) -> None:
+    """An element in a namespace other than the format's own."""
+    check = EXTENSION_CHECKS.get(element.tag, check_unlisted_extension)
+    check(element, report, scope)
+
+
+def undefined_element(
+    element: etree._Element, parent: etree._Element, report: Report, scope: Scope
+) -> None:
+    report.error(
+        element,
+        "UndefinedElement",
+        f"Undefined {step_name(parent)} element: {step_name(element)}",
+        scope,
+    )
 
 
 # Registered link relations the W3C validator knows (IANA, RFC 4287/5005/5023, WebSub).
@@ -550,7 +578,7 @@ def check_atom_link(
         report.error(
             element,
             "MissingHref",
-            f"{name_of(element)} must have an href attribute",
+            f"{step_name(element)} must have an href attribute",
             scope,
             "href",
         )
@@ -561,7 +589,7 @@ def check_atom_link(
             report.error(
                 element,
                 "InvalidIRI",
-                f"href attribute of {name_of(element)} must be a valid IRI: {href!r}",
+                f"href attribute of {step_name(element)} must be a valid IRI: {href!r}",
                 scope,
                 "href",
             )
@@ -578,7 +606,7 @@ def check_atom_link(
                 report.warning(
                     element,
                     "ContainsRelRef",
-                    f"{name_of(element)} should not contain relative URL references: {href!r}",
+                    f"{step_name(element)} should not contain relative URL references: {href!r}",
                     scope,
                     "href",
                 )

@@ -9,24 +9,27 @@ from lxml import etree
 
 from .common import (
     ATOM_NS,
-    EXTENSION_CHECKS,
+    Check,
     Report,
     Scope,
     check_atom_link,
-    check_unlisted_extension,
+    check_extension,
+    check_language_code,
+    check_relative_references,
+    check_type_attr,
+    check_url_attr,
     html_tag_in,
     is_absolute_iri,
     is_contact,
     is_http_url,
-    is_language,
-    is_media_type,
     is_non_negative_integer,
-    name_of,
-    relative_reference_in,
+    missing_attribute,
     rfc822_problem,
+    text_of,
+    undefined_element,
 )
 from .findings import Finding
-from .xml import line_of
+from .xml import line_of, step_name
 
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
 _VERSIONS = frozenset({"2.0", "0.91", "0.92"})
@@ -63,23 +66,24 @@ class _Part:
 _Check = Callable[[etree._Element, "_Part"], None]
 
 
-def _text(element: etree._Element) -> str:
-    return (element.text or "").strip()
+def _on_part(check: Check) -> _Check:
+    """A check shared with the extensions, run on the channel's or an item's part."""
+    return lambda element, part: check(element, part.report, part.scope)
 
 
 def _check_full_url(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     if not is_absolute_iri(value):
         part.report.error(
             element,
             "InvalidFullLink",
-            f"{name_of(element)} must be a full and valid URL: {value!r}",
+            f"{step_name(element)} must be a full and valid URL: {value!r}",
             part.scope,
         )
 
 
 def _check_date(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     code = rfc822_problem(value)
     if code == "IncorrectDOW":
         part.report.error(element, code, f"Incorrect day of week: {value!r}", part.scope)
@@ -87,7 +91,7 @@ def _check_date(element: etree._Element, part: _Part) -> None:
         part.report.error(
             element,
             code,
-            f"{name_of(element)} must be an RFC-822 date-time with a four-digit year: {value!r}",
+            f"{step_name(element)} must be an RFC-822 date-time with a four-digit year: {value!r}",
             part.scope,
         )
 
@@ -98,75 +102,47 @@ def _check_plain_text(element: etree._Element, part: _Part) -> None:
         part.report.warning(
             element,
             "ContainsHTML",
-            f"{name_of(element)} should not contain HTML: {tag!r}",
+            f"{step_name(element)} should not contain HTML: {tag!r}",
             part.scope,
         )
 
 
-def _check_html(element: etree._Element, part: _Part) -> None:
-    ref = relative_reference_in(element.text or "")
-    if ref is not None:
-        part.report.warning(
-            element,
-            "ContainsRelRef",
-            f"{name_of(element)} should not contain relative URL references: {ref!r}",
-            part.scope,
-        )
-
-
-def _check_language(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
-    if not is_language(value):
-        part.report.error(
-            element,
-            "InvalidLanguage",
-            f"{name_of(element)} must be an ISO-639 language code: {value!r}",
-            part.scope,
-        )
+_check_html = _on_part(check_relative_references)
+_check_language = _on_part(check_language_code)
 
 
 def _check_contact(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     if not is_contact(value):
         part.report.error(
             element,
             "InvalidContact",
-            f"Invalid email address in {name_of(element)}: {value!r}",
+            f"Invalid email address in {step_name(element)}: {value!r}",
             part.scope,
         )
 
 
 def _check_ttl(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     if not is_non_negative_integer(value):
         part.report.error(
             element,
             "InvalidInteger",
-            f"{name_of(element)} must be an integer: {value!r}",
+            f"{step_name(element)} must be an integer: {value!r}",
             part.scope,
         )
-
-
-def _missing_attribute(element: etree._Element, attr: str, part: _Part) -> None:
-    part.report.error(
-        element,
-        "MissingAttribute",
-        f"Missing {name_of(element)} attribute: {attr}",
-        part.scope,
-        attr,
-    )
 
 
 def _check_cloud(element: etree._Element, part: _Part) -> None:
     for attr in ("domain", "port", "path", "registerProcedure", "protocol"):
         if element.get(attr) is None:
-            _missing_attribute(element, attr, part)
+            missing_attribute(element, attr, part.report, part.scope)
     port = element.get("port")
     if port is not None and not is_non_negative_integer(port):
         part.report.error(
             element,
             "InvalidIntegerAttribute",
-            f"port attribute of {name_of(element)} must be a positive integer",
+            f"port attribute of {step_name(element)} must be a positive integer",
             part.scope,
             "port",
         )
@@ -188,22 +164,25 @@ def _check_children_named(
             if check is not None:
                 check(child, part)
         elif "}" not in tag:
-            _undefined(child, element, part)
+            undefined_element(child, element, part.report, part.scope)
     for tag in required:
         if tag not in seen:
             part.report.error(
-                element, "MissingElement", f"Missing {name_of(element)} element: {tag}", part.scope
+                element,
+                "MissingElement",
+                f"Missing {step_name(element)} element: {tag}",
+                part.scope,
             )
 
 
 def _check_bounded(limit: int, code: str) -> Callable[[etree._Element, _Part], None]:
     def check(element: etree._Element, part: _Part) -> None:
-        value = _text(element)
+        value = text_of(element)
         if not is_non_negative_integer(value) or not 0 < int(value) <= limit:
             part.report.error(
                 element,
                 code,
-                f"{name_of(element)} must be between 1 and {limit}: {value!r}",
+                f"{step_name(element)} must be between 1 and {limit}: {value!r}",
                 part.scope,
             )
 
@@ -244,10 +223,10 @@ def _check_skip(
         for child in element.iterchildren(etree.Element):
             if child.tag != child_tag:
                 if "}" not in child.tag:
-                    _undefined(child, element, part)
+                    undefined_element(child, element, part.report, part.scope)
                 continue
             count += 1
-            value = _text(child)
+            value = text_of(child)
             if not valid(value):
                 part.report.error(
                     child, code, f"{child_tag} value is not valid: {value!r}", part.scope
@@ -296,20 +275,10 @@ def _check_item_atom_link(element: etree._Element, part: _Part) -> None:
 
 def _check_enclosure(element: etree._Element, part: _Part) -> None:
     report, scope = part.report, part.scope
-    url = element.get("url")
-    if url is None:
-        _missing_attribute(element, "url", part)
-    elif not is_http_url(url):
-        report.error(
-            element,
-            "InvalidURLAttribute",
-            f"url attribute of {name_of(element)} must be a full URL: {url!r}",
-            scope,
-            "url",
-        )
+    check_url_attr(element, "url", report, scope)
     length = element.get("length")
     if length is None:
-        _missing_attribute(element, "length", part)
+        missing_attribute(element, "length", report, scope)
     elif length.strip() == "-1":
         report.error(
             element, "UseZeroForUnknown", "Use zero for an unknown length, not -1", scope, "length"
@@ -318,25 +287,15 @@ def _check_enclosure(element: etree._Element, part: _Part) -> None:
         report.error(
             element,
             "InvalidIntegerAttribute",
-            f"length attribute of {name_of(element)} must be a non-negative integer: {length!r}",
+            f"length attribute of {step_name(element)} must be a non-negative integer: {length!r}",
             scope,
             "length",
         )
-    kind = element.get("type")
-    if kind is None:
-        _missing_attribute(element, "type", part)
-    elif not is_media_type(kind):
-        report.error(
-            element,
-            "InvalidMIMEAttribute",
-            f"type attribute of {name_of(element)} must be a valid MIME type: {kind!r}",
-            scope,
-            "type",
-        )
+    check_type_attr(element, report, scope)
 
 
 def _check_guid(element: etree._Element, part: _Part) -> None:
-    value = _text(element)
+    value = text_of(element)
     permalink = element.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
         part.report.error(
@@ -362,12 +321,12 @@ def _check_guid(element: etree._Element, part: _Part) -> None:
 def _check_source(element: etree._Element, part: _Part) -> None:
     url = element.get("url")
     if url is None:
-        _missing_attribute(element, "url", part)
+        missing_attribute(element, "url", part.report, part.scope)
     elif not is_absolute_iri(url):
         part.report.error(
             element,
             "InvalidFullLink",
-            f"url attribute of {name_of(element)} must be a full and valid URL: {url!r}",
+            f"url attribute of {step_name(element)} must be a full and valid URL: {url!r}",
             part.scope,
             "url",
         )
@@ -411,15 +370,6 @@ _ITEM_CHECKS: dict[str, _Check] = {
 }
 
 
-def _undefined(element: etree._Element, parent: etree._Element, part: _Part) -> None:
-    part.report.error(
-        element,
-        "UndefinedElement",
-        f"Undefined {name_of(parent)} element: {name_of(element)}",
-        part.scope,
-    )
-
-
 def _check_children(
     element: etree._Element,
     part: _Part,
@@ -437,7 +387,7 @@ def _check_children(
                     report.error(
                         child,
                         "DuplicateElement",
-                        f"{name_of(element)} contains more than one {tag}",
+                        f"{step_name(element)} contains more than one {tag}",
                         scope,
                     )
                 seen.add(tag)
@@ -451,15 +401,11 @@ def _check_children(
         elif items is not None and tag == "item":
             items.append(child)
         elif "}" not in tag:
-            _undefined(child, element, part)
+            undefined_element(child, element, part.report, part.scope)
         elif tag.startswith(_WEBFEEDS):
             _check_webfeeds(child, element, part)
         else:
-            extension = EXTENSION_CHECKS.get(tag)
-            if extension is not None:
-                extension(child, report, scope)
-            else:
-                check_unlisted_extension(child, report, scope)
+            check_extension(child, report, scope)
 
 
 # Feedly's channel elements (http://webfeeds.org/rss/1.0). No specification
@@ -476,29 +422,29 @@ def _check_webfeeds(element: etree._Element, parent: etree._Element, part: _Part
     name = str(element.tag)[len(_WEBFEEDS) :]
     if name not in _WEBFEEDS_ELEMENTS:
         report.warning(
-            element, "UndefinedElement", f"Unknown webfeeds element: {name_of(element)}", scope
+            element, "UndefinedElement", f"Unknown webfeeds element: {step_name(element)}", scope
         )
         return
     if parent.tag != "channel":
         report.warning(
             element,
             "MisplacedWebfeeds",
-            f"{name_of(element)} belongs in the channel, not in {name_of(parent)}",
+            f"{step_name(element)} belongs in the channel, not in {step_name(parent)}",
             scope,
         )
-    text = _text(element)
+    text = text_of(element)
     if name in ("icon", "logo") and not is_http_url(text):
         report.warning(
             element,
             "InvalidWebfeedsURL",
-            f"{name_of(element)} must be an absolute http(s) URL: {text!r}",
+            f"{step_name(element)} must be an absolute http(s) URL: {text!r}",
             scope,
         )
     elif name == "accentColor" and not _HEX_COLOR.match(text):
         report.warning(
             element,
             "InvalidAccentColor",
-            f"{name_of(element)} must be six hex digits without '#': {text!r}",
+            f"{step_name(element)} must be six hex digits without '#': {text!r}",
             scope,
         )
     for attr in _WEBFEEDS_ATTRIBUTES.get(name, ()):
@@ -506,7 +452,7 @@ def _check_webfeeds(element: etree._Element, parent: etree._Element, part: _Part
             report.warning(
                 element,
                 "MissingAttribute",
-                f"Missing {name_of(element)} attribute: {attr}",
+                f"Missing {step_name(element)} attribute: {attr}",
                 scope,
                 attr,
             )
@@ -515,7 +461,7 @@ def _check_webfeeds(element: etree._Element, parent: etree._Element, part: _Part
         report.warning(
             element,
             "InvalidWebfeedsURL",
-            f"{name_of(element)} image must be an absolute http(s) URL: {image!r}",
+            f"{step_name(element)} image must be an absolute http(s) URL: {image!r}",
             scope,
             "image",
         )
@@ -571,7 +517,7 @@ def validate_rss(rss: etree._Element) -> list[Finding]:
     guids: dict[str, int | None] = {}
     for item in items:
         guid = item.find("guid")
-        guid_text = _text(guid) if guid is not None else ""
+        guid_text = text_of(guid) if guid is not None else ""
         scope = Scope(guid_text or None)
         item_part = _Part(report, scope)
         _check_children(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
