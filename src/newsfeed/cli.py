@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from newsfeed.config import ConfigError, SiteConfig, with_overrides
 from newsfeed.config import load as load_config
@@ -290,7 +290,8 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         link=args.link,
         base_url=args.base_url,
         description=args.description,
-        language=args.language,
+        # Written as the config file's is (`pt_br` -> `pt-BR`): feeds accept only the tag.
+        language=None if args.language is None else normalise_language(args.language),
         timezone=args.timezone,
         limit=args.limit,
         authors=_authors(args.author),
@@ -372,9 +373,9 @@ def _formats(text: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f in names)
 
 
-def _report(problems: Sequence[Problem], stream: TextIO | None = None) -> None:
+def _report(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        print(problem, file=stream or sys.stderr)
+        print(problem, file=sys.stderr)
 
 
 # -- validate ----------------------------------------------------------------
