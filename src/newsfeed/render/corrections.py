@@ -9,12 +9,17 @@ serialised and add the elements feedgen has no model for:
   `alternate`.
 - Atom entry ids follow the RSS guid: an id that is not an IRI is replaced by
   its tag URI. Atom titles get `type="text"` written out.
+- Publication dates (`pubDate`, `published`) are written here, where feedgen
+  would put them: its RSS date switches the process-wide locale per date.
 - RSS items carry `<author>email (name)</author>`, which makes feedgen-based
   readers list authors twice: it is removed for one joined `dc:creator`.
 - Media RSS is written without `media:group`, with `media:title` and
   `media:credit`, which feedgen's media extension cannot express.
 - The RSS generator names the version; the RSS channel carries the hub and
-  RFC 5005 archive links and the feed's authors, which feedgen drops.
+  RFC 5005 archive links and the feed's authors, which feedgen drops. An
+  archive document is marked `fh:archive` in both formats.
+- An Atom feed without a description has no `subtitle`: feedgen copies the
+  RSS description, which defaults to the title, into it.
 - Feedly's `webfeeds` elements (icon, logo, accent colour, cover, related),
   which feedgen has no model for, go in the RSS channel when configured.
 """
