@@ -24,6 +24,7 @@ from newsfeed.dates import DateError, parse_datetime
 from newsfeed.model import InputError, Place
 from newsfeed.text import plain_text
 from newsfeed.validate import MAX_DOCUMENT_BYTES
+from newsfeed.validate.xml import safe_parser
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -131,9 +132,7 @@ def _block(entry: ShownEntry) -> list[str]:
 
 
 def _xml_feed(data: bytes, name: str) -> ShownFeed:
-    parser = etree.XMLParser(
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False
-    )
+    parser = safe_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:

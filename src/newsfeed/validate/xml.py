@@ -26,8 +26,9 @@ _ENTITY_ERRORS = frozenset({"ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP"})
 _UNDEFINED_ENTITY = "ERR_UNDECLARED_ENTITY"
 
 
-def _new_parser(encoding: str | None = None) -> etree.XMLParser:
-    # A fresh parser each time: parsers keep an error log and are not thread-safe.
+def safe_parser(encoding: str | None = None) -> etree.XMLParser:
+    """A parser for a document from anyone (see above); a fresh one for each
+    document, since parsers keep an error log and are not thread-safe."""
     return etree.XMLParser(
         encoding=encoding,
         resolve_entities=False,
@@ -74,7 +75,7 @@ def _too_large(size: int) -> list[Finding]:
 
 def parse(raw: bytes, encoding: str) -> tuple[etree._Element | None, list[Finding]]:
     """Parse without trusting the document; a failure becomes one error finding."""
-    parser = _new_parser(encoding or None)
+    parser = safe_parser(encoding or None)
     try:
         root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
