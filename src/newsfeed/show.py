@@ -251,6 +251,8 @@ def _json_feed(data: bytes, name: str) -> ShownFeed:
         raise UnreadableFeed(
             Place(name, str(error.lineno)).error(None, f"not valid JSON: {error.msg}")
         ) from None
+    except RecursionError:
+        raise UnreadableFeed(Place(name).error(None, "JSON nested too deeply to read")) from None
     version = feed.get("version") if isinstance(feed, dict) else None
     if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
         raise UnreadableFeed(Place(name).error(None, "not a JSON Feed (no jsonfeed.org version)"))
