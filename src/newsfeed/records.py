@@ -399,7 +399,8 @@ class RecordReader:
     ) -> tuple[str | None, str | None]:
         """(sanitised HTML, original text for a text body)."""
         body_format = fields.get("body_format", "text")
-        if not isinstance(body_format, str) or body_format.strip().lower() not in BODY_FORMATS:
+        kind = body_format.strip().lower() if isinstance(body_format, str) else None
+        if kind not in BODY_FORMATS:
             raise RecordRejected(
                 place.error(
                     "body_format", f"{_shown(body_format)} is not one of text, html, markdown"
@@ -410,13 +411,13 @@ class RecordReader:
             return None, None
         if not isinstance(body, str):
             raise RecordRejected(place.error("body", f"must be text, not {_kind(body)}"))
-        kind = body_format.strip().lower()
+        if kind == "text":
+            return text_to_html(body) or None, body.strip() or None
         # Readers cannot resolve a relative link in a feed; without the article's
         # own page, the site's home page is the nearest base there is.
         base = url or self.settings.link
         # A body can nest no deeper than its count of "<": most need no counting.
-        too_deep = body.count("<") > MAX_HTML_DEPTH and html_depth(body) > MAX_HTML_DEPTH
-        if kind in ("html", "markdown") and too_deep:
+        if body.count("<") > MAX_HTML_DEPTH and html_depth(body) > MAX_HTML_DEPTH:
             raise RecordRejected(
                 place.error(
                     "body", f"HTML nested more than {MAX_HTML_DEPTH} elements deep (the limit)"
@@ -424,17 +425,15 @@ class RecordReader:
             )
         if kind == "html":
             return sanitize_html(body, base) or None, None
-        if kind == "markdown":
-            try:
-                return markdown_to_html(body, base) or None, None
-            except MarkdownUnavailable as error:
-                raise RecordRejected(place.error("body_format", str(error))) from None
-            except RecursionError:
-                # Python-Markdown recurses once per level of list or quote.
-                raise RecordRejected(
-                    place.error("body", "Markdown lists or quotes nested too deeply to render")
-                ) from None
-        return text_to_html(body) or None, body.strip() or None
+        try:
+            return markdown_to_html(body, base) or None, None
+        except MarkdownUnavailable as error:
+            raise RecordRejected(place.error("body_format", str(error))) from None
+        except RecursionError:
+            # Python-Markdown recurses once per level of list or quote.
+            raise RecordRejected(
+                place.error("body", "Markdown lists or quotes nested too deeply to render")
+            ) from None
 
     def _authors(self, value: Any, place: Place, problems: list[Problem]) -> tuple[Author, ...]:
         if value is None:
