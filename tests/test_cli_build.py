@@ -303,3 +303,10 @@ def test_a_source_that_cannot_be_read_writes_nothing_and_keeps_the_old_feeds(
         "so the feeds keep their last good version"
     )
     assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == before
+
+
+def test_a_title_given_with_spaces_is_written_without_them(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "x.jsonl", GOOD)
+    out = tmp_path / "public"
+    main(["build", str(source), "--out", str(out), "--title", "  Noticias  ", "--link", SITE])
+    assert json.loads((out / "feed.json").read_bytes())["title"] == "Noticias"

@@ -123,3 +123,14 @@ def test_the_console_command_validates_what_build_wrote(tmp_path):
     )  # fmt: skip
     assert check.returncode == 0, check.stdout
     assert check.stdout.endswith("2 file(s): 0 error(s), 0 warning(s)\n")
+
+
+def test_an_unreadable_file_is_one_error_and_the_others_are_still_checked(tmp_path, capsys):
+    folder = tmp_path / "a-folder.xml"
+    folder.mkdir()
+    good = write(tmp_path, "ok.xml", VALID_RSS)
+
+    assert main(["validate", str(folder), good]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == f"{folder}: error: cannot read: Is a directory\n"
+    assert printed.out == "1 file(s): 0 error(s), 0 warning(s)\n"

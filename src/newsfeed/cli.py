@@ -286,10 +286,11 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     config = with_overrides(
         config,
         out=args.out,
-        title=args.title,
+        # Stripped as the config file's are, so that both give the same feed.
+        title=None if args.title is None else args.title.strip(),
         link=args.link,
         base_url=args.base_url,
-        description=args.description,
+        description=None if args.description is None else args.description.strip() or None,
         # Written as the config file's is (`pt_br` -> `pt-BR`): feeds accept only the tag.
         language=None if args.language is None else normalise_language(args.language),
         timezone=args.timezone,
@@ -403,14 +404,19 @@ def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     results: dict[str, list[Finding]] = {}
+    unreadable = 0
     for name in args.files:
         if name == "-":
             results["<stdin>"] = validate(sys.stdin.buffer.read())
-        elif not Path(name).is_file():
-            print(f"{name}: error: no such file", file=sys.stderr)
-            return EXIT_FAILED
-        else:
+            continue
+        try:
             results[name] = validate(Path(name))
+        except FileNotFoundError:
+            print(f"{name}: error: no such file", file=sys.stderr)
+            unreadable += 1
+        except OSError as error:
+            print(f"{name}: error: cannot read: {error.strerror or error}", file=sys.stderr)
+            unreadable += 1
     findings = [f for found in results.values() for f in found]
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
@@ -428,7 +434,7 @@ def run_validate(args: argparse.Namespace) -> int:
                 line = "" if finding.line is None else f"{finding.line}:"
                 print(f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]")
         print(f"{len(results)} file(s): {errors} error(s), {warnings} warning(s)")
-    failed = errors or (args.strict and warnings)
+    failed = unreadable or errors or (args.strict and warnings)
     return EXIT_FAILED if failed else EXIT_OK
 
 

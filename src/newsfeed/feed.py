@@ -219,17 +219,10 @@ class Feed:
         self, folder: str | os.PathLike[str], formats: Iterable[Format] = FORMATS
     ) -> list[Written]:
         """Write each format's file into `folder`; an invalid document is not written."""
-        results = []
-        for format in formats:
-            document = self.render(format)
-            path = Path(folder, document.name)
-            if not document.valid:
-                results.append(Written(path, "invalid", document.problems))
-            elif write_if_changed(path, document.data):
-                results.append(Written(path, "written", document.problems))
-            else:
-                results.append(Written(path, "unchanged", document.problems))
-        return results
+        return [
+            write_document(Path(folder, FILE_NAMES[format]), self.render(format))
+            for format in formats
+        ]
 
     def _checked(self, format: Format) -> bytes:
         document = self.render(format)
@@ -270,3 +263,12 @@ def file_url(folder_url: str, format: Format) -> str:
 
 def _line(finding: Finding) -> str | None:
     return None if finding.line is None else str(finding.line)
+
+
+def write_document(path: Path, document: Document) -> Written:
+    """Write `document` to `path` atomically, unless it is invalid or unchanged."""
+    if not document.valid:
+        return Written(path, "invalid", document.problems)
+    if write_if_changed(path, document.data):
+        return Written(path, "written", document.problems)
+    return Written(path, "unchanged", document.problems)

@@ -35,7 +35,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from newsfeed.feed import FILE_NAMES, FORMATS, Document, Feed, Format, Written, newest_first
+from newsfeed.feed import (
+    FILE_NAMES,
+    FORMATS,
+    Document,
+    Feed,
+    Format,
+    Written,
+    newest_first,
+    write_document,
+)
 from newsfeed.files import temporary_prefix, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Place, Problem
 from newsfeed.text import slugify
@@ -274,12 +283,7 @@ def fit(feed: Feed, format: Format, max_bytes: int) -> tuple[Document, int]:
 
 def _write(path: Path, document: Document, outcome: Outcome) -> None:
     outcome.problems.extend(document.problems)
-    if not document.valid:
-        outcome.files.append(Written(path, "invalid", document.problems))
-    elif write_if_changed(path, document.data):
-        outcome.files.append(Written(path, "written", document.problems))
-    else:
-        outcome.files.append(Written(path, "unchanged", document.problems))
+    outcome.files.append(write_document(path, document))
 
 
 # -- archives ----------------------------------------------------------------
