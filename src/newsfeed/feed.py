@@ -11,6 +11,7 @@ is built from the same normalised Articles and not validated again.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -114,6 +115,9 @@ class Feed:
         self.settings = settings
         self.archive = archive
         self.articles: tuple[Article, ...] = tuple(newest_first(articles)[: settings.limit])
+        # RSS and Atom share one feedgen model whose links each document sets:
+        # a web app's threads must not build two documents from it at once.
+        self._model_lock = threading.Lock()
 
     def url(self, format: Format) -> str:
         """Where the file of `format` is served: the base URL plus its file name."""
@@ -174,14 +178,13 @@ class Feed:
             if format == "json":
                 data = render_json(self.settings, self.articles, self.contents, self.url("json"))
                 return Document(format, FILE_NAMES[format], data)
-            self._set_document(self._model, format)
+            with self._model_lock:
+                self._set_document(self._model, format)
+                root = rss_tree(self._model) if format == "rss" else atom_tree(self._model)
+            data = serialize(root)
             if format == "rss":
-                root = rss_tree(self._model)
-                data = serialize(root)
                 findings = self._check_built(root, data)
             else:
-                root = atom_tree(self._model)
-                data = serialize(root)
                 # feedgen writes Atom's namespace as an attribute named "xmlns", so
                 # the tree it builds is in no namespace until the bytes are parsed.
                 # Our own document is parsed without the size limit meant for others'.
