@@ -310,3 +310,13 @@ def test_a_title_given_with_spaces_is_written_without_them(tmp_path: Path) -> No
     out = tmp_path / "public"
     main(["build", str(source), "--out", str(out), "--title", "  Noticias  ", "--link", SITE])
     assert json.loads((out / "feed.json").read_bytes())["title"] == "Noticias"
+
+
+def test_a_wrong_config_value_is_one_line_naming_file_line_and_key(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('out = "public"\n\n[site]\ntitle = "T"\nlink = "noticias"\n')
+
+    assert main(["build", "--config", str(config)]) == 2
+    assert capsys.readouterr().err == (
+        f"{config}:5: error: site.link: 'noticias' is not an absolute http(s) URL\n"
+    )

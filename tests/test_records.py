@@ -234,6 +234,12 @@ def test_records_without_id_are_warned_about_once_per_build(read) -> None:
     assert "3 record(s)" in warning.message
 
 
+def test_the_missing_id_warning_counts_only_records_that_publish(read) -> None:
+    reading = read([record(url=URL), record(title="Mal formato", body_format="rtf")])
+    [warning] = [p for p in reading.warnings if p.field == "id"]
+    assert "1 record(s)" in warning.message
+
+
 def test_records_with_ids_are_not_warned_about_ids(read) -> None:
     reading = read([record(id="a-1"), record(id="a-2", title="Baja el oro")])
     assert reading.problems == []

@@ -90,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except UsageError as error:
         parser.error(str(error))
+    except ConfigError as error:
+        # Already `FILE:LINE: error: KEY: message`, the shape of every other problem.
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("newsfeed: interrupted", file=sys.stderr)
         return EXIT_FAILED
@@ -263,10 +267,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
     _check_options(args)
     if args.config:
-        try:
-            config = load_config(args.config)
-        except ConfigError as error:
-            raise UsageError(str(error)) from None
+        config = load_config(args.config)
     else:
         missing = [
             option

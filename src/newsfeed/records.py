@@ -243,6 +243,8 @@ class RecordReader:
             )
             return None
         self._seen_ids[article.id] = place
+        if "id" not in fields:
+            self.records_without_id += 1
         return article
 
     # -- fields --------------------------------------------------------------
@@ -388,7 +390,6 @@ class RecordReader:
                 else tag_uri(self.domain, published, article_id)
             )
             return article_id, atom_id, article_id == url
-        self.records_without_id += 1
         if url is not None:
             return url, url, True
         made = tag_uri(self.domain, published, slugify(title) or "article")
