@@ -320,3 +320,15 @@ def test_a_wrong_config_value_is_one_line_naming_file_line_and_key(tmp_path: Pat
     assert capsys.readouterr().err == (
         f"{config}:5: error: site.link: 'noticias' is not an absolute http(s) URL\n"
     )
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path, capsys) -> None:
+    source = jsonl(tmp_path / "x.jsonl", GOOD)
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+
+    code = main(["build", str(source), "--out", str(taken), "--title", "N", "--link", SITE])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"newsfeed: cannot write {taken}: File exists"
+    )

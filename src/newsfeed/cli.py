@@ -238,6 +238,11 @@ def run_build(args: argparse.Namespace) -> int:
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED
+    except OSError as error:
+        # Every file is replaced atomically: what was written stays whole, the rest is old.
+        where = error.filename or site.out
+        print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
     _report(outcome.problems)
     for written in outcome.files:
         if written.status == "invalid":
