@@ -231,8 +231,10 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail("site.webfeeds", "must be a table")
         self.only(value, {"icon", "logo", "accent_color", "cover", "related"}, "site.webfeeds.")
-        for key in ("icon", "logo", "cover"):
-            url = self.text(value, key, f"site.webfeeds.{key}")
+        urls = {
+            key: self.text(value, key, f"site.webfeeds.{key}") for key in ("icon", "logo", "cover")
+        }
+        for key, url in urls.items():
             if url is not None and check_http_url(url) is None:
                 raise self.fail(f"site.webfeeds.{key}", f"{url!r} is not an absolute http(s) URL")
         related = value.get("related", False)
@@ -241,10 +243,10 @@ class _Reader:
         color = self.text(value, "accent_color", "site.webfeeds.accent_color")
         try:
             return WebFeeds(
-                icon=self.text(value, "icon", "site.webfeeds.icon"),
-                logo=self.text(value, "logo", "site.webfeeds.logo"),
+                icon=urls["icon"],
+                logo=urls["logo"],
                 accent_color=color,
-                cover=self.text(value, "cover", "site.webfeeds.cover"),
+                cover=urls["cover"],
                 related=related,
             )
         except ValueError:

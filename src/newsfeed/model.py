@@ -49,7 +49,7 @@ class Problem:
     level: ClassVar[Level]
 
     def __str__(self) -> str:
-        place = self.source if self.position is None else f"{self.source}:{self.position}"
+        place = Place(self.source, self.position)
         subject = f"{self.field}: " if self.field else ""
         return f"{place}: {self.level}: {subject}{self.message}"
 
@@ -81,6 +81,9 @@ class Place:
 
     source: str
     position: str | None = None
+
+    def __str__(self) -> str:
+        return self.source if self.position is None else f"{self.source}:{self.position}"
 
     def error(self, field: str | None, message: str) -> InputError:
         return InputError(self.source, self.position, field, message)

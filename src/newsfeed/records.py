@@ -238,7 +238,7 @@ class RecordReader:
                 place.error(
                     "id",
                     f"duplicate id {article.id!r}: already used by the record at "
-                    f"{_place_text(earlier)}; this record is skipped",
+                    f"{earlier}; this record is skipped",
                 )
             )
             return None
@@ -672,7 +672,3 @@ def _kind(value: Any) -> str:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _place_text(place: Place) -> str:
-    return place.source if place.position is None else f"{place.source}:{place.position}"
