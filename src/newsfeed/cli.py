@@ -29,11 +29,12 @@ from newsfeed.publish import (
     ping_hub,
     publish,
 )
-from newsfeed.records import normalise_language, split_name_email
+from newsfeed.records import Reading, normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
-from newsfeed.sources import read_articles
+from newsfeed.sources import iter_articles
 from newsfeed.sources.sql import SqlSource
+from newsfeed.store import ArticleStore
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -220,7 +221,20 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
     site = config.site
-    reading = read_articles(list(config.sources), site.settings, encoding=config.encoding)
+    with ArticleStore() as store:
+        # Streamed into the store: a site of any size never sits in memory whole.
+        reading = Reading()
+        store.extend(
+            iter_articles(
+                list(config.sources), site.settings, reading.problems, encoding=config.encoding
+            )
+        )
+        return _publish_read(args, site, store, reading)
+
+
+def _publish_read(
+    args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading
+) -> int:
     _report(reading.problems)
     errors = reading.errors
     if reading.unreadable:
@@ -234,7 +248,7 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr)
         return EXIT_FAILED
     try:
-        outcome = publish(site, reading.articles)
+        outcome = publish(site, store)
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED

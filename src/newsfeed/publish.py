@@ -30,8 +30,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,11 +43,12 @@ from newsfeed.feed import (
     Feed,
     Format,
     Written,
-    newest_first,
     write_document,
 )
 from newsfeed.files import temporary_prefix, write_if_changed
-from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Place, Problem
+from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
+from newsfeed.store import ArticleStore, Entry, Facets
+from newsfeed.store import digest as article_digest
 from newsfeed.text import slugify
 
 #: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
@@ -56,7 +58,6 @@ MANIFEST_NAME = ".newsfeed-archive.json"
 PENDING_PINGS_NAME = ".newsfeed-websub-pending.json"
 ARCHIVE_FOLDER = "archive"
 ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
-_NOWHERE = Place("")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +72,12 @@ class Selection:
     authors: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
 
-    def matches(self, article: Article, site_language: str | None) -> bool:
-        if self.categories and not self.categories & {c.casefold() for c in article.categories}:
+    def matches(self, facets: Facets, site_language: str | None) -> bool:
+        if self.categories and not self.categories & {c.casefold() for c in facets.categories}:
             return False
-        if self.authors and not self.authors & {a.name.casefold() for a in article.authors}:
+        if self.authors and not self.authors & {name.casefold() for name in facets.authors}:
             return False
-        language = (article.language or site_language or "").casefold()
+        language = (facets.language or site_language or "").casefold()
         return not self.languages or language in self.languages
 
 
@@ -151,14 +152,29 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish(site: Site, articles: Sequence[Article]) -> Outcome:
-    """Render and write every feed of `site` from `articles`, under the folder's lock."""
+def publish(site: Site, articles: Iterable[Article] | ArticleStore) -> Outcome:
+    """Render and write every feed of `site` from `articles`, under the folder's lock.
+
+    `articles` may be a stream of any length: they are set aside in an
+    `ArticleStore` first (or pass one already filled), so that only the
+    articles of the document being rendered are in memory at once.
+    """
+    if isinstance(articles, ArticleStore):
+        return _publish(site, articles)
+    with ArticleStore() as store:
+        store.extend(articles)
+        return _publish(site, store)
+
+
+def _publish(site: Site, store: ArticleStore) -> Outcome:
     outcome = Outcome()
     with locked(site.out, site.lock_timeout):
         _remove_stale_temporaries(site.out)
-        for plan in expand(site, articles):
-            selected = [a for a in articles if plan.selection.matches(a, site.settings.language)]
-            _publish_feed(site, plan, selected, outcome)
+        for plan in expand(site, store.facets):
+            selected = store.entries(
+                partial(plan.selection.matches, site_language=site.settings.language)
+            )
+            _publish_feed(site, plan, store, selected, outcome)
     return outcome
 
 
@@ -170,8 +186,9 @@ def _remove_stale_temporaries(out: Path) -> None:
                 stale.unlink()
 
 
-def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
-    """The plans with each fan-out replaced by one plan per value found, in slug order.
+def expand(site: Site, facets: Sequence[Facets]) -> list[FeedPlan]:
+    """The plans with each fan-out replaced by one plan per value found in `facets`
+    (in the order the articles were read), in slug order.
 
     Values with the same slug ("Economía", "economia") share one feed, named
     after the first one met; a value without a slug goes to the folder "-".
@@ -183,13 +200,8 @@ def expand(site: Site, articles: Sequence[Article]) -> list[FeedPlan]:
             continue
         values: dict[str, str] = {}
         spellings: dict[str, set[str]] = {}
-        for article in articles:
-            names = (
-                article.categories
-                if plan.fan_out == "category"
-                else tuple(a.name for a in article.authors)
-            )
-            for name in names:
+        for found in facets:
+            for name in found.categories if plan.fan_out == "category" else found.authors:
                 slug = slugify(name) or "-"
                 values.setdefault(slug, name)
                 spellings.setdefault(slug, set()).add(name.casefold())
@@ -220,7 +232,9 @@ def folder_url(settings: FeedSettings, path: str) -> str:
     return base + quoted + "/"
 
 
-def _publish_feed(site: Site, plan: FeedPlan, articles: list[Article], outcome: Outcome) -> None:
+def _publish_feed(
+    site: Site, plan: FeedPlan, store: ArticleStore, entries: list[Entry], outcome: Outcome
+) -> None:
     settings = replace(
         site.settings,
         title=plan.title or site.settings.title,
@@ -228,24 +242,24 @@ def _publish_feed(site: Site, plan: FeedPlan, articles: list[Article], outcome: 
         id=site.settings.id if not plan.path else None,
     )
     folder = site.out / plan.path
-    ordered = newest_first(articles)
     page_size = plan.page_size or settings.limit
     archived = [f for f in plan.formats if plan.archive and f in ARCHIVE_FORMATS]
-    wanted = keep = min(settings.limit, len(ordered))
+    wanted = keep = min(settings.limit, len(entries))
+    newest = store.load(entries[:keep])
     while True:
         # With archives, the entries that the size budget leaves out of the
         # subscription feed go to the archive instead: none is ever lost.
-        older = ordered[keep:] if plan.archive else ()
+        older = entries[keep:] if plan.archive else []
         pages = math.ceil(len(older) / page_size)
         links = ArchiveLinks(prev_archive=_page_url(settings, pages)) if pages else None
-        feed = Feed(settings, ordered[:keep], links)
+        feed = Feed(settings, newest[:keep], links)
         documents = {format: fit(feed, format, plan.max_bytes) for format in plan.formats}
         moved = max((documents[f][1] for f in archived), default=0)
         if not moved:
             break
         keep -= moved
     if plan.archive:
-        _write_archive(site, plan, settings, older, page_size, outcome)
+        _write_archive(site, plan, settings, store, older, page_size, outcome)
     for format, (document, dropped) in documents.items():
         path = folder / document.name
         if format in archived and keep < wanted:
@@ -297,19 +311,20 @@ def _write_archive(
     site: Site,
     plan: FeedPlan,
     settings: FeedSettings,
-    older: Sequence[Article],
+    store: ArticleStore,
+    older: list[Entry],
     page_size: int,
     outcome: Outcome,
 ) -> None:
     """Write the archive pages of `older` (newest first) that changed.
 
     A manifest beside the feed keeps a digest of each page's input, so that
-    pages whose entries did not change are not even rendered; a page that
+    pages whose entries did not change are not even loaded; a page that
     failed validation is left out of it, so that the next run tries again.
     Pages beyond the count (the archive shrank: a larger `limit`, deleted
     articles) are removed, or their entries would be there twice.
     """
-    oldest_first = list(reversed(older))
+    oldest_first = older[::-1]
     pages = [oldest_first[i : i + page_size] for i in range(0, len(oldest_first), page_size)]
     folder = site.out / plan.path
     manifest_path = folder / MANIFEST_NAME
@@ -337,14 +352,15 @@ def _write_archive(
         unchanged = manifest.get(key) == digest and all(
             (page_folder / FILE_NAMES[f]).exists() for f in ARCHIVE_FORMATS if f in plan.formats
         )
+        feed = None if unchanged else Feed(page_settings, store.load(entries), links)
         for format in ARCHIVE_FORMATS:
             if format not in plan.formats:
                 continue
             path = page_folder / FILE_NAMES[format]
-            if unchanged:
+            if feed is None:
                 outcome.files.append(Written(path, "unchanged"))
                 continue
-            _write(path, Feed(page_settings, entries, links).render(format), outcome)
+            _write(path, feed.render(format), outcome)
             if outcome.files[-1].status == "invalid":
                 digests.pop(key, None)
     _remove_pages_after(folder / ARCHIVE_FOLDER, len(pages))
@@ -365,11 +381,11 @@ def _remove_pages_after(archive: Path, count: int) -> None:
             page_folder.rmdir()  # kept if someone put other files there
 
 
-def _digest(settings: FeedSettings, links: ArchiveLinks, articles: Sequence[Article]) -> str:
+def _digest(settings: FeedSettings, links: ArchiveLinks, entries: Sequence[Entry]) -> str:
     """A digest of everything a page is rendered from (not where records were read)."""
     hasher = hashlib.sha256(repr((settings, links)).encode())
-    for article in articles:
-        hasher.update(repr(replace(article, place=_NOWHERE)).encode())
+    for entry in entries:
+        hasher.update(article_digest(entry))
     return hasher.hexdigest()
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from newsfeed.model import FeedSettings, InputWarning, Place, Problem
-from newsfeed.records import RawRecord, Reading, RecordReader
+from newsfeed.model import Article, FeedSettings, InputWarning, Place, Problem
+from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
 from newsfeed.sources import csvfile, jsonfile, jsonlines, sql, textfile
 from newsfeed.sources.sql import SqlSource
 
@@ -106,10 +106,22 @@ def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "
     `reading.articles`.
     """
     reading = Reading()
+    with gc_paused():
+        reading.articles.extend(
+            iter_articles(sources, settings, reading.problems, encoding=encoding)
+        )
+    return reading
+
+
+def iter_articles(
+    sources: Sources, settings: FeedSettings, problems: list[Problem], *, encoding: str = "utf-8"
+) -> Iterator[Article]:
+    """The Articles of `sources` one at a time, for sites too large to hold in memory:
+    as `read_articles`, with the problems added to `problems` as they are met."""
     reader = RecordReader(settings)
-    reader.read(iter_records(sources, reading.problems, encoding), reading)
+    yield from reader.iter_articles(iter_records(sources, problems, encoding), problems)
     if reader.records_without_id:
-        reading.problems.append(
+        problems.append(
             InputWarning(
                 "build",
                 None,
@@ -119,4 +131,3 @@ def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "
                 "every subscriber",
             )
         )
-    return reading
