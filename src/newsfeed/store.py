@@ -8,16 +8,18 @@ its contents lie in a temporary file, which facets a `Selection` reads, and
 a digest of its contents) and writes the article itself to that file, from
 which `load` reads back only the articles of the documents being rendered.
 
-The digest is over the article's values without its place, in a form that
-depends on nothing but those values (marshal version 2 has no references to
-objects met earlier), so an unchanged article has the same digest in every
-run and a page whose articles did not change need not be rendered again.
+The digest (SHA-256, cut to 16 bytes) is over the article's values without
+its place, in a form that depends on nothing but those values (marshal
+version 2 has no references to objects met earlier), so an unchanged
+article has the same digest in every run, and a page whose articles did
+not change need not be rendered again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import struct
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -28,8 +30,8 @@ from typing import Any
 
 from newsfeed.model import Article, Author, Image, Place
 
-#: Where an article's record lies in the file, its facets' number, its digest.
-_TAIL = struct.Struct(">QII16s")
+#: Where an article's place and values lie in the file, its facets' number, its digest.
+_TAIL = struct.Struct(">QIII16s")
 _TIME = struct.Struct(">Q")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
@@ -69,6 +71,7 @@ class ArticleStore:
         # Open for the store's life, closed (and so deleted) by `close`.
         self._file = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
         self._end = 0
+        self._unflushed = False
         self._entries: list[Entry] = []
         self._ordered = True
         self._facet_numbers: dict[Facets, int] = {}
@@ -93,16 +96,17 @@ class ArticleStore:
         return len(self._entries)
 
     def add(self, article: Article) -> None:
-        contents = marshal.dumps(_values(article), 2)
-        record = marshal.dumps((article.place.source, article.place.position, contents))
-        self._file.seek(self._end)
-        self._file.write(record)
+        place = marshal.dumps((article.place.source, article.place.position))
+        values = marshal.dumps(_values(article), 2)
+        self._file.write(place)
+        self._file.write(values)
+        self._unflushed = True
         facets = Facets.of(article)
         number = self._facet_numbers.get(facets)
         if number is None:
             number = self._facet_numbers[facets] = len(self.facets)
             self.facets.append(facets)
-        digest = hashlib.blake2b(contents, digest_size=_DIGEST_SIZE).digest()
+        digest = hashlib.sha256(values).digest()[:_DIGEST_SIZE]
         order = _NEWEST_FIRST - (article.published - _EPOCH) // _MICROSECOND
         self._entries.append(
             _TIME.pack(order)
@@ -110,9 +114,9 @@ class ArticleStore:
             # Ids hold no NUL (XML forbids it), so the id ends here and a
             # shorter id sorts before a longer one it begins, as str does.
             + b"\0"
-            + _TAIL.pack(self._end, len(record), number, digest)
+            + _TAIL.pack(self._end, len(place), len(values), number, digest)
         )
-        self._end += len(record)
+        self._end += len(place) + len(values)
         self._ordered = False
 
     def extend(self, articles: Iterable[Article]) -> None:
@@ -127,27 +131,35 @@ class ArticleStore:
         chosen = [True] * len(self.facets) if wanted is None else list(map(wanted, self.facets))
         if all(chosen):
             return list(self._entries)
-        return [entry for entry in self._entries if chosen[_tail(entry)[2]]]
+        return [entry for entry in self._entries if chosen[_tail(entry)[3]]]
 
     def load(self, entries: Sequence[Entry]) -> list[Article]:
         """The articles of `entries`, in their order."""
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
         articles = []
         for entry in entries:
-            offset, length, _, _ = _tail(entry)
-            self._file.seek(offset)
-            source, position, contents = marshal.loads(self._file.read(length))
-            articles.append(_article(marshal.loads(contents), Place(source, position)))
+            offset, place_length, values_length, _, _ = _tail(entry)
+            # pread leaves the file's position where the next `add` appends.
+            record = memoryview(
+                os.pread(self._file.fileno(), place_length + values_length, offset)
+            )
+            source, position = marshal.loads(record[:place_length])
+            articles.append(
+                _article(marshal.loads(record[place_length:]), Place(source, position))
+            )
         return articles
 
 
 def digest(entry: Entry) -> bytes:
     """A digest of everything the entry's article renders from (not its place)."""
-    digest: bytes = _tail(entry)[3]
+    digest: bytes = _tail(entry)[4]
     return digest
 
 
-def _tail(entry: Entry) -> tuple[int, int, int, bytes]:
-    fields: tuple[int, int, int, bytes] = _TAIL.unpack_from(entry, len(entry) - _TAIL.size)
+def _tail(entry: Entry) -> tuple[int, int, int, int, bytes]:
+    fields: tuple[int, int, int, int, bytes] = _TAIL.unpack_from(entry, len(entry) - _TAIL.size)
     return fields
 
 

@@ -1,0 +1,169 @@
+"""A whole site from JSON Lines, at growing sizes: time per entry, peak memory, rebuild cost.
+
+    python benchmarks/bench_scale.py --sizes 10000,100000 --dir /var/tmp/newsfeed-scale
+
+For each size, writes that many benchmark records (`records.py`, oldest
+first, as a site's export grows; kept between runs) to `DIR/N/site.jsonl`,
+then runs the command line as cron would, in a fresh process:
+
+1. the full build: `newsfeed build` of a subscription feed (limit 50, RSS,
+   Atom and JSON Feed) with RFC 5005 archives of 100 entries a page (RSS and
+   Atom), from an empty output folder;
+2. the rebuild: the same site with one new article in a second file.
+
+It reports each build's wall time and the process's peak resident memory
+(`ru_maxrss` of the child), time per entry, how the time per entry compares
+with the smallest size, the rebuild's share of the full build, and which
+files the rebuild wrote. `--profile` also runs the largest rebuild under
+cProfile and prints where its time goes. 1,000,000 records take about
+4.5 GB of disk, plus as much again in the build's temporary file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import records as synthetic  # noqa: E402
+
+LIMIT = 50
+PAGE_SIZE = 100
+
+
+@dataclass
+class Build:
+    seconds: float
+    peak_mb: float
+    exit_code: int
+    stderr: str
+
+
+def write_config(folder: Path, sources: list[str], name: str) -> Path:
+    kw = synthetic.settings_kwargs()
+    config = folder / name
+    config.write_text(
+        f"sources = {json.dumps(sources)}\n"
+        'out = "public"\n'
+        "\n[site]\n"
+        f"title = {json.dumps(kw['title'])}\n"
+        f"link = {json.dumps(kw['link'])}\n"
+        f"language = {json.dumps(kw['language'])}\n"
+        f"timezone = {json.dumps(kw['timezone'])}\n"
+        f"limit = {LIMIT}\n"
+        "\n[[feeds]]\n"
+        "archive = true\n"
+        f"page_size = {PAGE_SIZE}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def run_build(config: Path, profile: Path | None = None) -> Build:
+    command = [sys.executable]
+    if profile is not None:
+        command += ["-m", "cProfile", "-o", str(profile)]
+    command += ["-m", "newsfeed", "build", "--config", str(config), "--quiet"]
+    started = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(command, stderr=errors)
+        # wait4 gives this child's own peak memory (ru_maxrss), not the
+        # maximum over every child the benchmark has run.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read()
+    return Build(seconds, usage.ru_maxrss / 1024, process.returncode, stderr)
+
+
+def snapshot(out: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def measure(size: int, root: Path, profile: bool) -> dict[str, object]:
+    folder = root / str(size)
+    folder.mkdir(parents=True, exist_ok=True)
+    synthetic.write_jsonl(folder / "site.jsonl", size)
+    newest = synthetic.record(-1)
+    newest["id"] = "the-new-article"
+    (folder / "new.jsonl").write_text(json.dumps(newest, ensure_ascii=False) + "\n")
+    full_config = write_config(folder, ["site.jsonl"], "full.toml")
+    again_config = write_config(folder, ["site.jsonl", "new.jsonl"], "again.toml")
+    out = folder / "public"
+    shutil.rmtree(out, ignore_errors=True)
+
+    full = run_build(full_config)
+    before = snapshot(out)
+    again = run_build(again_config, folder / "rebuild.prof" if profile else None)
+    after = snapshot(out)
+    written = sorted(p for p in after if before.get(p) != after[p])
+    for build in (full, again):
+        if build.exit_code:
+            raise SystemExit(f"build failed ({build.exit_code}): {build.stderr[-2000:]}")
+    return {
+        "size": size,
+        "full": full,
+        "again": again,
+        "written": [str(p.relative_to(out)) for p in written],
+        "per_format": Counter(p.name for p in written),
+        "files": len(after),
+    }
+
+
+def report(results: list[dict[str, object]]) -> str:
+    smallest = results[0]
+    base = smallest["full"].seconds / smallest["size"]  # type: ignore[attr-defined,operator]
+    lines = [
+        "| records | full build s | µs/entry | × smallest | peak MB | rebuild s | "
+        "rebuild / full | rebuild peak MB | files written by the rebuild |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in results:
+        size: int = result["size"]  # type: ignore[assignment]
+        full: Build = result["full"]  # type: ignore[assignment]
+        again: Build = result["again"]  # type: ignore[assignment]
+        per_entry = full.seconds / size
+        written = ", ".join(result["written"]) or "none"  # type: ignore[arg-type]
+        lines.append(
+            f"| {size:,} | {full.seconds:.1f} | {per_entry * 1e6:.0f} | {per_entry / base:.2f} | "
+            f"{full.peak_mb:.0f} | {again.seconds:.1f} | {again.seconds / full.seconds:.2f} | "
+            f"{again.peak_mb:.0f} | {written} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--dir", type=Path, default=Path("/var/tmp/newsfeed-scale"))
+    parser.add_argument("--profile", action="store_true", help="profile the largest rebuild")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    for size in sizes:
+        result = measure(size, args.dir, args.profile and size == max(sizes))
+        results.append(result)
+        print(report(results).splitlines()[-1], flush=True)
+    print()
+    print(report(results))
+    if args.profile:
+        import pstats
+
+        stats = pstats.Stats(str(args.dir / str(max(sizes)) / "rebuild.prof"))
+        stats.sort_stats("cumulative").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
