@@ -22,6 +22,10 @@ serialised and add the elements feedgen has no model for:
   RSS description, which defaults to the title, into it.
 - Feedly's `webfeeds` elements (icon, logo, accent colour, cover, related),
   which feedgen has no model for, go in the RSS channel when configured.
+- feedgen writes Atom's namespace as an attribute named "xmlns", so the tree
+  it builds is in no namespace until its bytes are parsed again. The Atom
+  tree is put in the Atom namespace (`AtomNamespace`), so that the tree
+  feedgen built is the one validated, without a parse of what it wrote.
 """
 
 from __future__ import annotations
@@ -41,8 +45,12 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 HISTORY_NS = "http://purl.org/syndication/history/1.0"
 WEBFEEDS_NS = "http://webfeeds.org/rss/1.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-#: Under this name feedgen knows the extensions (`fg.newsfeed`, `entry.newsfeed`).
+ATOM = f"{{{ATOM_NS}}}"
+#: The Atom elements feedgen writes with Atom elements inside.
+_ATOM_PARENTS = frozenset({"author", "contributor", "source"})
+#: Under these names feedgen knows the extensions (`fg.newsfeed`, `entry.newsfeed`).
 EXTENSION_NAME = "newsfeed"
+ATOM_EXTENSION_NAME = "newsfeed_atom"
 
 
 def joined_names(authors: tuple[Author, ...]) -> str:
@@ -91,15 +99,43 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
         return rss
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
+        # `AtomNamespace` declared the namespace this attribute stands for.
+        del feed.attrib["xmlns"]
+        _into_atom_namespace(feed, _ATOM_PARENTS)
         # feedgen has one setting for RSS description and Atom subtitle; RSS
         # needs a description (it defaults to the title), Atom does not.
         if not self.settings.description:
-            subtitle = feed.find("subtitle")
+            subtitle = feed.find(ATOM + "subtitle")
             if subtitle is not None:
                 feed.remove(subtitle)
         if self.archived:
             etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
         return feed
+
+
+class AtomNamespace(BaseExtension):  # type: ignore[misc]
+    """Declares the Atom namespace on an Atom document only (registered with
+    `rss=False`: feedgen asks every extension's `extend_ns` for both formats)."""
+
+    def extend_ns(self) -> dict[str | None, str]:
+        return {None: ATOM_NS}
+
+
+def _into_atom_namespace(element: etree._Element, parents: frozenset[str]) -> None:
+    """`element` and its feedgen-built children (and theirs, under `parents`) in Atom's namespace.
+
+    Only elements feedgen writes are moved: an extension's elements have their
+    own namespace, and content feedgen parsed (XML content types) keeps its own.
+    """
+    element.tag = ATOM + element.tag
+    for child in element.iterchildren(etree.Element):
+        tag = child.tag
+        if tag[0] != "{":
+            child.tag = ATOM + tag
+            if tag in parents:
+                for grandchild in child.iterchildren(etree.Element):
+                    if grandchild.tag[0] != "{":
+                        grandchild.tag = ATOM + grandchild.tag
 
 
 class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
@@ -145,6 +181,9 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
             _media_thumbnail(entry, article.image)
         if article.language is not None:
             entry.set(XML_LANG, article.language)
+        # Declared on the entry until feedgen appends it to the feed, where
+        # lxml folds it into the feed's declaration.
+        _into_atom_namespace(entry, _ATOM_PARENTS)
         return entry
 
 

@@ -14,7 +14,13 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.model import Article, FeedSettings
-from newsfeed.render.corrections import EXTENSION_NAME, EntryCorrections, FeedCorrections
+from newsfeed.render.corrections import (
+    ATOM_EXTENSION_NAME,
+    EXTENSION_NAME,
+    AtomNamespace,
+    EntryCorrections,
+    FeedCorrections,
+)
 from newsfeed.version import __version__
 
 
@@ -28,6 +34,7 @@ def build_feedgen(
     `archived` marks an RFC 5005 archive document."""
     fg = FeedGenerator()
     fg.register_extension(EXTENSION_NAME, FeedCorrections, EntryCorrections)
+    fg.register_extension(ATOM_EXTENSION_NAME, AtomNamespace, rss=False)
     fg.newsfeed.settings = settings
     fg.newsfeed.archived = archived
     _add_channel(fg, settings, articles)

@@ -1,0 +1,65 @@
+"""The trees feedgen builds are what we validate: they must judge as their bytes do."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from lxml import etree
+
+from newsfeed.render.atom import atom_tree
+from newsfeed.render.feedgen_model import serialize
+from newsfeed.render.rss import rss_tree
+from newsfeed.validate import Finding, validate, validate_tree
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def without_lines(findings: list[Finding]) -> list[Finding]:
+    """A built tree has no line numbers; everything else must match."""
+    return sorted((replace(f, line=None) for f in findings), key=Finding.sort_key)
+
+
+def test_the_atom_tree_is_in_the_atom_namespace(build, rich) -> None:
+    root = atom_tree(build(rich).to_feedgen("atom"))
+    namespaces = {etree.QName(e).namespace for e in root.iter(etree.Element)}
+    assert None not in namespaces
+    assert root.tag == f"{{{ATOM}}}feed"
+    assert root.nsmap[None] == ATOM  # type: ignore[index]
+
+
+def test_the_atom_bytes_declare_the_namespace_once(build, rich) -> None:
+    data = build(rich).atom()
+    assert data.count(b'xmlns="http://www.w3.org/2005/Atom"') == 1
+    assert b"ns0:" not in data
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_a_clean_tree_and_its_bytes_have_no_findings(build, rich, format) -> None:
+    fg = build(rich).to_feedgen(format)
+    root = rss_tree(fg) if format == "rss" else atom_tree(fg)
+    assert validate_tree(root) == []
+    assert validate(serialize(root)) == []
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_a_faulty_tree_has_the_findings_of_its_bytes(build, rich, format) -> None:
+    fg = build(rich).to_feedgen(format)
+    # Faults feedgen lets through: relative URLs, HTML in plain text.
+    fg.logo("logo.png")
+    fg.docs("docs.html")
+    fg.rights("<b>Derechos</b> reservados")
+    fg.entry()[0].title("<b>Título</b> en negrita")
+    root = rss_tree(fg) if format == "rss" else atom_tree(fg)
+    from_tree = validate_tree(root)
+    assert from_tree
+    assert without_lines(from_tree) == without_lines(validate(serialize(root)))
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_findings_of_a_rendered_document_have_the_lines_of_its_bytes(build, rich, format) -> None:
+    feed = build(rich)
+    feed._model.entry()[0].title("<b>Título</b> en negrita")
+    document = feed.render(format)
+    assert document.findings
+    assert list(document.findings) == validate(document.data)
