@@ -260,11 +260,18 @@ class RecordReader:
             if name is None:
                 self._report_unknown(str(key), place, problems)
                 continue
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if isinstance(value, str):
+                if not value.strip():
+                    continue
+                value, removed = remove_forbidden_chars(value)
+                if removed:
+                    problems.append(_removed_warning(name, removed, place))
+                    if not value.strip():
+                        continue  # nothing but forbidden characters (and space)
+            elif value is None:
                 continue
-            value = _clean_chars(value, name, place, problems)
-            if isinstance(value, str) and not value.strip():
-                continue  # nothing but forbidden characters (and space)
+            else:
+                value = _clean_chars(value, name, place, problems)
             if name in fields:
                 problems.append(
                     place.warning(
@@ -602,31 +609,39 @@ def _iri(url: str) -> str:
 
 
 def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -> Any:
-    """`value` with XML-forbidden characters removed from every string inside it."""
-    removed = 0
-
-    def clean(item: Any, depth: int = 0) -> Any:
-        nonlocal removed
-        if isinstance(item, str):
-            text, count = remove_forbidden_chars(item)
-            removed += count
-            return text
-        if isinstance(item, list | tuple | Mapping) and depth >= MAX_VALUE_NESTING:
-            raise RecordRejected(
-                place.error(name, f"nested more than {MAX_VALUE_NESTING} levels deep")
-            )
-        if isinstance(item, list | tuple):
-            return [clean(i, depth + 1) for i in item]
-        if isinstance(item, Mapping):
-            return {k: clean(v, depth + 1) for k, v in item.items()}
-        return item
-
-    cleaned = clean(value)
-    if removed:
-        problems.append(
-            place.warning(name, f"removed {removed} character(s) that XML does not allow")
-        )
+    """`value` with XML-forbidden characters removed from every string inside it;
+    lists and tuples become lists, mappings dicts."""
+    removed = [0]
+    cleaned = _cleaned(value, 0, removed, name, place)
+    if removed[0]:
+        problems.append(_removed_warning(name, removed[0], place))
     return cleaned
+
+
+def _cleaned(item: Any, depth: int, removed: list[int], name: str, place: Place) -> Any:
+    # A module function, not a closure: a closure that calls itself is a
+    # reference cycle, left for the garbage collector on every call.
+    if isinstance(item, str):
+        text, count = remove_forbidden_chars(item)
+        removed[0] += count
+        return text
+    if isinstance(item, list | tuple):
+        if depth >= MAX_VALUE_NESTING:
+            raise RecordRejected(_too_deep(name, place))
+        return [_cleaned(i, depth + 1, removed, name, place) for i in item]
+    if isinstance(item, Mapping):
+        if depth >= MAX_VALUE_NESTING:
+            raise RecordRejected(_too_deep(name, place))
+        return {k: _cleaned(v, depth + 1, removed, name, place) for k, v in item.items()}
+    return item
+
+
+def _too_deep(name: str, place: Place) -> Problem:
+    return place.error(name, f"nested more than {MAX_VALUE_NESTING} levels deep")
+
+
+def _removed_warning(name: str, removed: int, place: Place) -> Problem:
+    return place.warning(name, f"removed {removed} character(s) that XML does not allow")
 
 
 def _plain(value: Any, name: str, place: Place, problems: list[Problem]) -> str:
