@@ -68,8 +68,8 @@ _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 _MINUTE = timedelta(minutes=1)
 
 
-def _time_and_offset(dt: datetime) -> tuple[datetime, str, int, int]:
-    """Return `dt` without microseconds and its UTC offset as sign, hours, minutes.
+def _with_offset(dt: datetime) -> tuple[datetime, timedelta]:
+    """Return `dt` and its UTC offset, in whole minutes.
 
     Neither format can write an offset with seconds (the local mean time that
     tzdata gives most zones before 1900), so such a time is moved to UTC,
@@ -79,14 +79,16 @@ def _time_and_offset(dt: datetime) -> tuple[datetime, str, int, int]:
     if offset is None:
         raise ValueError(f"cannot format {dt.isoformat()}: it has no time zone")
     if offset % _MINUTE:
-        return dt.astimezone(timezone.utc).replace(microsecond=0), "+", 0, 0
-    hours, minutes = divmod(abs(offset // _MINUTE), 60)
-    return dt.replace(microsecond=0), "-" if offset < timedelta(0) else "+", hours, minutes
+        return dt.astimezone(timezone.utc), timedelta(0)
+    return dt, offset
 
 
 def format_rfc822(dt: datetime) -> str:
     """Write an aware `dt` as RFC 822 (RSS): 'Thu, 26 Nov 2026 14:30:00 -0500'."""
-    dt, sign, hours, minutes = _time_and_offset(dt)
+    dt, offset = _with_offset(dt)
+    minutes = offset // _MINUTE
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
     return (
         f"{_WEEKDAY_ABBR[dt.weekday()]}, {dt.day:02d} {_MONTH_ABBR[dt.month - 1]} {dt.year:04d} "
         f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} {sign}{hours:02d}{minutes:02d}"
@@ -95,11 +97,8 @@ def format_rfc822(dt: datetime) -> str:
 
 def format_rfc3339(dt: datetime) -> str:
     """Write an aware `dt` as RFC 3339 (Atom, JSON Feed): '2026-11-26T14:30:00-05:00'."""
-    dt, sign, hours, minutes = _time_and_offset(dt)
-    return (
-        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T"
-        f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}{sign}{hours:02d}:{minutes:02d}"
-    )
+    # isoformat writes exactly this for a whole-minute offset, twice as fast as by hand.
+    return _with_offset(dt)[0].isoformat(timespec="seconds")
 
 
 # --- reading: values and machine formats ------------------------------------
