@@ -99,13 +99,10 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
         return rss
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
-        # `AtomNamespace` declared the namespace this attribute stands for.
-        del feed.attrib["xmlns"]
-        _into_atom_namespace(feed, _ATOM_PARENTS)
         # feedgen has one setting for RSS description and Atom subtitle; RSS
         # needs a description (it defaults to the title), Atom does not.
         if not self.settings.description:
-            subtitle = feed.find(ATOM + "subtitle")
+            subtitle = feed.find("subtitle")
             if subtitle is not None:
                 feed.remove(subtitle)
         if self.archived:
@@ -114,25 +111,40 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
 
 
 class AtomNamespace(BaseExtension):  # type: ignore[misc]
-    """Declares the Atom namespace on an Atom document only (registered with
-    `rss=False`: feedgen asks every extension's `extend_ns` for both formats)."""
+    """Puts the Atom document feedgen builds in the Atom namespace; registered
+    after the corrections (which run first and use feedgen's names) and with
+    `rss=False`, since feedgen asks every extension's `extend_ns` for both formats."""
 
     def extend_ns(self) -> dict[str | None, str]:
         return {None: ATOM_NS}
 
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        # The declaration above is what feedgen's "xmlns" attribute stood for.
+        del feed.attrib["xmlns"]
+        _into_atom_namespace(feed)
+        return feed
 
-def _into_atom_namespace(element: etree._Element, parents: frozenset[str]) -> None:
-    """`element` and its feedgen-built children (and theirs, under `parents`) in Atom's namespace.
 
-    Only elements feedgen writes are moved: an extension's elements have their
-    own namespace, and content feedgen parsed (XML content types) keeps its own.
+class AtomEntryNamespace(BaseEntryExtension):  # type: ignore[misc]
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
+        # Declared on the entry until feedgen appends it to the feed, where
+        # lxml folds the declaration into the feed's.
+        _into_atom_namespace(entry)
+        return entry
+
+
+def _into_atom_namespace(element: etree._Element) -> None:
+    """`element`, its children and those of its people and source, in Atom's namespace.
+
+    Only the elements feedgen writes are moved: an extension's elements have
+    their own namespace, and content feedgen parsed (XML types) keeps its own.
     """
     element.tag = ATOM + element.tag
     for child in element.iterchildren(etree.Element):
         tag = child.tag
         if tag[0] != "{":
             child.tag = ATOM + tag
-            if tag in parents:
+            if tag in _ATOM_PARENTS:
                 for grandchild in child.iterchildren(etree.Element):
                     if grandchild.tag[0] != "{":
                         grandchild.tag = ATOM + grandchild.tag
@@ -181,9 +193,6 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
             _media_thumbnail(entry, article.image)
         if article.language is not None:
             entry.set(XML_LANG, article.language)
-        # Declared on the entry until feedgen appends it to the feed, where
-        # lxml folds it into the feed's declaration.
-        _into_atom_namespace(entry, _ATOM_PARENTS)
         return entry
 
 

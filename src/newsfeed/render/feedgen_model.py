@@ -17,6 +17,7 @@ from newsfeed.model import Article, FeedSettings
 from newsfeed.render.corrections import (
     ATOM_EXTENSION_NAME,
     EXTENSION_NAME,
+    AtomEntryNamespace,
     AtomNamespace,
     EntryCorrections,
     FeedCorrections,
@@ -34,7 +35,7 @@ def build_feedgen(
     `archived` marks an RFC 5005 archive document."""
     fg = FeedGenerator()
     fg.register_extension(EXTENSION_NAME, FeedCorrections, EntryCorrections)
-    fg.register_extension(ATOM_EXTENSION_NAME, AtomNamespace, rss=False)
+    fg.register_extension(ATOM_EXTENSION_NAME, AtomNamespace, AtomEntryNamespace, rss=False)
     fg.newsfeed.settings = settings
     fg.newsfeed.archived = archived
     _add_channel(fg, settings, articles)
@@ -113,12 +114,26 @@ def _add_feed_authors(
 def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
     entry.guid(article.id, permalink=article.id_is_url)
     entry.title(article.title)
+    # One call per list, not per item: feedgen checks every call's dicts anew.
+    # The image is the enclosure (what `entry.enclosure` would add).
+    links = []
     if article.url is not None:
-        entry.link(href=article.url, rel="alternate", type="text/html")
+        links.append({"href": article.url, "rel": "alternate", "type": "text/html"})
+    if article.image is not None:
+        image = article.image
+        links.append(
+            {
+                "href": image.url,
+                "rel": "enclosure",
+                "type": image.type,
+                "length": str(image.length or 0),
+            }
+        )
+    if links:
+        entry.link(links)
     if article.summary:
         entry.summary(article.summary, type="text")
     entry.content(content, type="html")
-    # One call per list, not per item: feedgen checks every call's dicts anew.
     if article.authors:
         entry.author([_atom_person(a.name, a.email, a.url) for a in article.authors])
     # The publication date is written by the corrections (`EntryCorrections`):
@@ -126,12 +141,6 @@ def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
     entry.updated(article.updated)
     if article.categories:
         entry.category([{"term": category} for category in article.categories])
-    if article.image is not None:
-        entry.enclosure(
-            url=article.image.url,
-            length=str(article.image.length or 0),
-            type=article.image.type,
-        )
 
 
 def _atom_person(name: str, email: str | None, url: str | None) -> dict[str, str]:
