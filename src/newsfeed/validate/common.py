@@ -10,7 +10,7 @@ import calendar
 import html
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from lxml import etree
 
@@ -84,17 +84,21 @@ _CACHE_SIZE = 4096
 
 
 def _remembered(check: Callable[[str], _T]) -> Callable[[str], _T]:
-    """Memoise a check of a string: feeds repeat their values (types, names, dates)."""
+    """Memoise a check of a string: feeds repeat their values (types, names, dates).
+
+    Most links and dates are seen once, so a miss must stay cheap: a lookup
+    with a default rather than a KeyError raised and caught.
+    """
     cache: dict[str, _T] = {}
+    missing = object()
 
     def remembered(value: str) -> _T:
-        try:
-            return cache[value]
-        except KeyError:
+        result = cache.get(value, missing)
+        if result is missing:
             if len(cache) >= _CACHE_SIZE:
                 cache.clear()
             result = cache[value] = check(value)
-            return result
+        return cast("_T", result)
 
     return remembered
 
