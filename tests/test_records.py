@@ -9,9 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from newsfeed import Author, Image
+from newsfeed.model import Place
+from newsfeed.records import SeenIds
 
 LIMA = ZoneInfo("America/Lima")
 URL = "https://noticias.example.org/economia/2026/11/26/cobre.shtml"
@@ -524,3 +528,33 @@ def test_reading_leaves_no_reference_cycles_for_the_garbage_collector(read) -> N
     finally:
         gc.enable()
     assert len(reading.articles) == 50
+
+
+positions = st.one_of(
+    st.none(),
+    st.integers(0, 10**20).map(str),
+    st.sampled_from(["0", "007", "", "query row 17", "row 0", "x05", "١٢", "9" * 19]),
+    st.text(max_size=8),
+)
+places = st.builds(Place, st.sampled_from(["a.jsonl", "b.csv", "<records>"]), positions)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=4), places), max_size=3000))
+def test_seen_ids_name_the_same_earlier_place_as_a_dict_would(
+    reads: list[tuple[str, Place]],
+) -> None:
+    seen, expected = SeenIds(), dict[str, Place]()
+    for entry_id, place in reads:
+        earlier = seen.add(entry_id, place)
+        assert earlier == expected.get(entry_id)
+        assert str(earlier) == str(expected.get(entry_id))
+        expected.setdefault(entry_id, place)
+    assert len(seen) == len(expected)
+
+
+def test_duplicate_ids_are_found_among_many(read) -> None:
+    records = [record(id=f"a-{n}") for n in range(5000)] + [record(id="a-1234", title="Otro")]
+    [error] = read(records).errors
+    assert (error.position, error.field) == ("5001", "id")
+    assert "already used by the record at <records>:1235;" in error.message
