@@ -174,11 +174,10 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
         article = self.article
         # Where feedgen puts it, after the categories (see `extend_rss`).
         etree.SubElement(entry, "published").text = format_rfc3339(article.published)
-        entry_id = entry.find("id")
-        assert entry_id is not None  # feedgen refuses entries without one
+        # feedgen writes the id and title first (and refuses an entry without them).
+        entry_id, title = entry[0], entry[1]
+        assert entry_id.tag == "id" and title.tag == "title"
         entry_id.text = article.atom_id
-        title = entry.find("title")
-        assert title is not None
         title.set("type", "text")
         for link in entry.findall("link"):
             entry.remove(link)

@@ -89,6 +89,7 @@ class _Part:
         "feed_level",
         "has_author",
         "has_self",
+        "id",
         "report",
         "scope",
         "seen",
@@ -104,10 +105,13 @@ class _Part:
         self.content: etree._Element | None = None
         self.has_author = False
         self.has_self = False
+        self.id: str | None = None
 
 
 def _check_id(element: etree._Element, part: _Part) -> None:
     value = text_of(element)
+    if part.id is None:
+        part.id = value
     problem = id_problem(value)
     if problem is not None:
         code, why = problem
@@ -395,6 +399,7 @@ def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: _Par
     part = _Part(report, scope, _base(entry, feed.base), False)
     _check_language(entry, part)
     _check_children(entry, part, _ENTRY_CHECKS, _ENTRY_SINGLE)
+    scope.entry_id = part.id
     _require(entry, part)
     if not part.has_author and not feed.has_author:
         report.error(entry, "MissingElement", f"Missing {step_name(entry)} element: author", scope)
@@ -441,8 +446,8 @@ def _check_feed(
     first_of: dict[str, etree._Element] = {}
     duplicates: list[tuple[etree._Element, Scope]] = []
     for entry in entries:
-        entry_id = entry.findtext(_ID)
-        scope = Scope(entry_id.strip() if entry_id is not None else None)
+        # The entry's findings take its id when they are resolved, after its checks.
+        scope = Scope()
         scoped.append((entry, scope))
         _check_entry(entry, scope, report, part)
         if scope.entry_id:

@@ -54,13 +54,14 @@ _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 class _Part:
     """What the checks of the channel or of one item learn about it."""
 
-    __slots__ = ("has_self", "report", "scope", "seen")
+    __slots__ = ("guid", "has_self", "report", "scope", "seen")
 
     def __init__(self, report: Report, scope: Scope) -> None:
         self.report = report
         self.scope = scope
         self.seen: set[str] = set()
         self.has_self = False
+        self.guid: etree._Element | None = None
 
 
 _Check = Callable[[etree._Element, "_Part"], None]
@@ -295,6 +296,8 @@ def _check_enclosure(element: etree._Element, part: _Part) -> None:
 
 
 def _check_guid(element: etree._Element, part: _Part) -> None:
+    if part.guid is None:
+        part.guid = element
     value = text_of(element)
     permalink = element.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
@@ -516,11 +519,13 @@ def validate_rss(rss: etree._Element) -> list[Finding]:
 
     guids: dict[str, int | None] = {}
     for item in items:
-        guid = item.find("guid")
-        guid_text = text_of(guid) if guid is not None else ""
-        scope = Scope(guid_text or None)
+        # The item's findings take its guid when they are resolved, after its checks.
+        scope = Scope()
         item_part = _Part(report, scope)
         _check_children(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
+        guid = item_part.guid
+        guid_text = text_of(guid) if guid is not None else ""
+        scope.entry_id = guid_text or None
         seen = item_part.seen
         if "title" not in seen and "description" not in seen:
             report.error(
