@@ -558,3 +558,19 @@ def test_duplicate_ids_are_found_among_many(read) -> None:
     [error] = read(records).errors
     assert (error.position, error.field) == ("5001", "id")
     assert "already used by the record at <records>:1235;" in error.message
+
+
+def test_an_author_in_many_records_is_warned_about_at_each_place(read) -> None:
+    author = {"name": "<b>Ana</b> Quispe", "email": "no-es-correo", "bio": "Redactora."}
+    reading = read([record(id=f"a-{n}", authors=[author, "Ana <b>Quispe</b>"]) for n in range(3)])
+    assert [a.authors for a in reading.articles] == [
+        (Author("Ana Quispe", bio="Redactora."),) * 2
+    ] * 3
+    expected = [
+        "markup removed; this field is plain text",
+        "'no-es-correo' is not an email address; left out",
+        "markup removed; this field is plain text",
+    ]
+    assert [(p.position, p.field, p.message) for p in reading.problems] == [
+        (str(n), "authors", message) for n in (1, 2, 3) for message in expected
+    ]

@@ -115,6 +115,20 @@ def test_remove_forbidden_chars_output_never_holds_a_forbidden_char(text: str) -
     assert len(clean) + removed == len(text)
 
 
+@given(
+    st.sampled_from(["a", "é", "…", "国", "😀"]),
+    st.text(st.characters(exclude_categories=()), max_size=20),
+    st.integers(0, 1200),
+)
+def test_remove_forbidden_chars_agrees_with_the_regex_on_long_text(
+    padding: str, text: str, at: int
+) -> None:
+    # Long strings are searched a character at a time before the regex runs.
+    long = padding * 1000
+    long = long[:at] + text + long[at:]
+    assert remove_forbidden_chars(long) == FORBIDDEN.subn("", long)
+
+
 # plain_text
 
 

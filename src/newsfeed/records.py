@@ -78,6 +78,10 @@ _UNCOUNTED_ELEMENTS = frozenset(
     }
 )  # fmt: skip
 _TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_AUTHOR_KEYS = frozenset({"name", "email", "url", "bio"})
+#: Authors remembered per reader (see RecordReader._author): bios are short, so a
+#: few megabytes at most.
+_KNOWN_AUTHORS = 4096
 #: A place's position as text and number: at most 18 digits (an int64), without
 #: a leading zero, so that the number written again gives the same text.
 _MAX_DIGITS = 18
@@ -210,6 +214,8 @@ class RecordReader:
         self.records_without_id = 0
         #: Records skipped because their id was already used.
         self.duplicates = 0
+        self._known_authors: dict[Any, tuple[Author | None, tuple[tuple[str | None, str], ...]]]
+        self._known_authors = {}
 
     def read(self, records: Iterable[RawRecord], reading: Reading | None = None) -> Reading:
         reading = Reading() if reading is None else reading
@@ -472,6 +478,34 @@ class RecordReader:
         return tuple(authors)
 
     def _author(self, item: Any, place: Place, problems: list[Problem]) -> Author | None:
+        # Sites name the same few authors, with the same bios, in record after
+        # record: an author made of text alone is made once per reader, and its
+        # warnings (it can have no error) are given again at each place.
+        if isinstance(item, str):
+            key: Any = item
+        elif (
+            type(item) is dict
+            and item.keys() <= _AUTHOR_KEYS
+            and all(value is None or isinstance(value, str) for value in item.values())
+        ):
+            key = (item.get("name"), item.get("email"), item.get("url"), item.get("bio"))
+        else:
+            return self._new_author(item, place, problems)
+        known = self._known_authors.get(key)
+        if known is None:
+            found: list[Problem] = []
+            known = (
+                self._new_author(item, place, found),
+                tuple((problem.field, problem.message) for problem in found),
+            )
+            if len(self._known_authors) < _KNOWN_AUTHORS:
+                self._known_authors[key] = known
+        author, warnings = known
+        for field_name, message in warnings:
+            problems.append(place.warning(field_name, message))
+        return author
+
+    def _new_author(self, item: Any, place: Place, problems: list[Problem]) -> Author | None:
         if isinstance(item, str):
             name, email = split_name_email(item)
             url = bio = None
@@ -482,7 +516,7 @@ class RecordReader:
             name, email = raw_name, item.get("email")
             url, bio = item.get("url"), item.get("bio")
             for key in item:
-                if key not in ("name", "email", "url", "bio"):
+                if key not in _AUTHOR_KEYS:
                     self._report_unknown(f"authors.{key}", place, problems)
         else:
             raise RecordRejected(
@@ -753,15 +787,24 @@ def _cleaned(item: Any, depth: int, removed: list[int], name: str, place: Place)
         text, count = remove_forbidden_chars(item)
         removed[0] += count
         return text
-    if isinstance(item, list | tuple):
-        if depth >= MAX_VALUE_NESTING:
-            raise RecordRejected(_too_deep(name, place))
-        return [_cleaned(i, depth + 1, removed, name, place) for i in item]
-    if isinstance(item, Mapping):
-        if depth >= MAX_VALUE_NESTING:
-            raise RecordRejected(_too_deep(name, place))
-        return {k: _cleaned(v, depth + 1, removed, name, place) for k, v in item.items()}
-    return item
+    is_mapping = not isinstance(item, list | tuple)
+    if not is_mapping:
+        pairs: Iterable[tuple[Any, Any]] = enumerate(item)
+    elif isinstance(item, Mapping):
+        pairs = item.items()
+    else:
+        return item
+    if depth >= MAX_VALUE_NESTING:
+        raise RecordRejected(_too_deep(name, place))
+    cleaned = {}
+    for key, value in pairs:
+        if isinstance(value, str):  # most values: no call
+            value, count = remove_forbidden_chars(value)
+            removed[0] += count
+            cleaned[key] = value
+        else:
+            cleaned[key] = _cleaned(value, depth + 1, removed, name, place)
+    return cleaned if is_mapping else list(cleaned.values())
 
 
 def _too_deep(name: str, place: Place) -> Problem:

@@ -28,6 +28,15 @@ __all__ = [
 
 # XML 1.0 `Char` excludes these; lxml refuses to serialize a string holding one.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN_CHARS = (
+    *(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)),
+    "\ufffe",
+    "\uffff",
+)
+# The regex tests each character in turn (about 3 ns each); "in" finds one
+# character at memchr speed, so from this length looking for each of the 31
+# and then for surrogates by encoding is faster (a 3 KB body: 4.7 us, not 8).
+_SEARCH_EACH_FROM = 1000
 
 # Only known HTML element names count as tags, so that prose such as
 # "Vector<T>" or "Map<K, V>" keeps its angle brackets.
@@ -109,7 +118,19 @@ def remove_forbidden_chars(s: str) -> tuple[str, int]:
     return, the surrogates U+D800–U+DFFF (always lone in a Python `str`),
     U+FFFE and U+FFFF. A string without any is returned as the same object.
     """
+    if len(s) >= _SEARCH_EACH_FROM and type(s) is str and not _holds_forbidden_chars(s):
+        return s, 0
     return _FORBIDDEN.subn("", s)
+
+
+def _holds_forbidden_chars(s: str) -> bool:
+    if any(map(s.__contains__, _FORBIDDEN_CHARS)):
+        return True
+    try:
+        s.encode("utf-16-le")  # refuses lone surrogates, and only them
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def plain_text(s: str) -> tuple[str, bool]:
