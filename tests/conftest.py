@@ -141,3 +141,12 @@ def make_settings() -> Callable[..., FeedSettings]:
 def rich() -> list[dict[str, Any]]:
     """A fresh copy of the three rich records (see `rich_records`)."""
     return rich_records()
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Builds keep their cache of read sources in a folder of the test's own,
+    never in the user's ~/.cache."""
+    folder = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

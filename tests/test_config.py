@@ -167,6 +167,8 @@ MISTAKES = [
     ('out = "public"', 'out = "public"\nlock_timeout = "soon"', "lock_timeout", "seconds"),
     ('out = "public"', 'out = "public"\nlock_timeout = -1', "lock_timeout", "seconds"),
     ('out = "public"', 'out = "public"\nencoding = "klingon"', "encoding", "unknown encoding"),
+    ('out = "public"', 'out = "public"\ncache = 3', "cache", "a folder, or true or false"),
+    ('out = "public"', 'out = "public"\ncache = " "', "cache", "a folder, or true or false"),
     ('sources = ["articles"]', "sources = 3", "sources", "list of paths"),
     ('fan_out = "category"', 'fan_out = "tag"', "feeds[2].fan_out", "'category' or 'author'"),
     ('fan_out = "category"', 'formats = ["rss", "pdf"]', "feeds[2].formats", "'rss', 'atom'"),
@@ -200,6 +202,13 @@ def test_a_mistake_is_one_error_naming_the_key_and_its_line(
     assert error.startswith(f":{line}: error: {key}: ")
     assert message in error
     assert "\n" not in error
+
+
+def test_cache_is_on_by_default_a_folder_relative_to_the_file_or_off(tmp_path: Path) -> None:
+    assert load(write_config(tmp_path, BASE)).cache is True
+    folder = load(write_config(tmp_path, 'cache = "state/cache"\n' + BASE)).cache
+    assert folder == tmp_path / "state" / "cache"
+    assert load(write_config(tmp_path, "cache = false\n" + BASE)).cache is False
 
 
 def test_a_missing_required_key_names_its_table(tmp_path: Path) -> None:

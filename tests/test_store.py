@@ -13,7 +13,7 @@ import pytest
 from newsfeed.feed import newest_first
 from newsfeed.model import Article, Author, FeedSettings, Image, Place
 from newsfeed.publish import FeedPlan, Selection, Site, publish
-from newsfeed.store import ArticleStore, Facets, digest
+from newsfeed.store import ArticleStore, DamagedStore, Facets, digest
 
 LIMA = timezone(timedelta(hours=-5))
 WHEN = datetime(2026, 11, 26, 14, 30, tzinfo=LIMA)
@@ -187,3 +187,61 @@ def test_a_selection_reads_facets_as_it_read_articles() -> None:
     selection = Selection(categories=frozenset({"ciencia"}), languages=frozenset({"es"}))
     assert selection.matches(Facets(("Ciencia",), (), None), "es")
     assert not selection.matches(Facets(("Ciencia",), (), "en"), "es")
+
+
+def test_a_saved_segment_is_adopted_by_another_store_with_its_order_facets_and_extra(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "segment"
+    with ArticleStore() as first, path.open("w+b") as file:
+        first.add(article("before", categories=("Ciencia",)))
+        first.write_segment(file)
+        first.add(article("s-1", WHEN - timedelta(hours=1), categories=("Política",)))
+        first.add(every_field_set())
+        first.save_segment(([("warning", "a.jsonl", "2", "tittle", "unknown")], 1))
+        first.add(article("after"))
+        entries = first.entries()
+        digests = {a.id: digest(e) for a, e in zip(first.load(entries), entries, strict=True)}
+    with ArticleStore() as second:
+        second.add(article("own", categories=("Ciencia",)))
+        saved = second.open_saved(path.open("rb"))
+        assert saved is not None
+        assert saved.extra == ([("warning", "a.jsonl", "2", "tittle", "unknown")], 1)
+        assert list(saved.ids()) == [("s-1", "1"), (every_field_set().id, "17")]
+        second.adopt(saved)
+        loaded = second.load(second.entries())
+        assert [a.id for a in loaded] == ["own", "s-1", every_field_set().id]
+        assert loaded[2] == every_field_set()
+        assert second.facets == [
+            Facets(("Ciencia",), (), None),
+            Facets(("Política",), (), None),
+            Facets(every_field_set().categories, ("Paul Monzón", "Ana Quispe"), "es-PE"),
+        ]
+        politics = second.entries(lambda facets: facets.categories == ("Política",))
+        assert [a.id for a in second.load(politics)] == ["s-1"]
+        adopted = dict(zip((a.id for a in loaded), second.entries(), strict=True))
+        assert digest(adopted["s-1"]) == digests["s-1"]
+
+
+def test_a_file_that_does_not_end_like_a_saved_segment_is_not_opened(tmp_path: Path) -> None:
+    path = tmp_path / "segment"
+    path.write_bytes(b"not a segment at all, just some bytes of something else")
+    assert ArticleStore.open_saved(path.open("rb")) is None
+    path.write_bytes(b"")
+    assert ArticleStore.open_saved(path.open("rb")) is None
+
+
+def test_an_article_whose_bytes_changed_on_disk_is_refused_when_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "segment"
+    with ArticleStore() as first, path.open("w+b") as file:
+        first.write_segment(file)
+        first.add(article("s-1", title="Título original"))
+        first.save_segment(None)
+    data = path.read_bytes().replace(b"original", b"cambiado")
+    path.write_bytes(data)
+    with ArticleStore() as second:
+        saved = second.open_saved(path.open("rb"))
+        assert saved is not None
+        second.adopt(saved)
+        with pytest.raises(DamagedStore, match="damaged"):
+            second.load(second.entries())

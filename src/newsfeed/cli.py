@@ -17,11 +17,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
+from newsfeed.cache import ReadCache, default_cache_folder, read_into
 from newsfeed.config import ConfigError, SiteConfig, with_overrides
 from newsfeed.config import load as load_config
 from newsfeed.dates import DateError, get_timezone
 from newsfeed.feed import FORMATS, Format
-from newsfeed.model import Author, FeedSettings, Problem, check_http_url
+from newsfeed.model import Author, FeedSettings, Place, Problem, check_http_url
 from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
@@ -32,9 +33,8 @@ from newsfeed.publish import (
 from newsfeed.records import Reading, normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
-from newsfeed.sources import iter_articles
 from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore
+from newsfeed.store import ArticleStore, DamagedStore
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -208,6 +208,17 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
         metavar="SECONDS",
         help="how long to wait for another run writing the same folder (default: 60)",
     )
+    cache = build.add_mutually_exclusive_group()
+    cache.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="where to keep what was read of each source file, so that the next run "
+        "reads only files that changed (default: a folder per output folder under "
+        "$XDG_CACHE_HOME or ~/.cache/newsfeed)",
+    )
+    cache.add_argument(
+        "--no-cache", action="store_true", help="read every source file, keep nothing"
+    )
     build.add_argument(
         "--strict", action="store_true", help="any bad record is fatal: write nothing"
     )
@@ -220,16 +231,56 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
+    problems: list[Problem] = []
+    cache = _read_cache(config, problems)
+    try:
+        return _build(args, config, cache, problems)
+    except DamagedStore as damage:
+        assert cache is not None  # only saved segments can be damaged
+        print(
+            f"{cache.folder}: warning: cache: {damage}; building again from the sources",
+            file=sys.stderr,
+        )
+        cache.clear()
+        return _build(args, config, cache, [])
+
+
+def _build(
+    args: argparse.Namespace, config: SiteConfig, cache: ReadCache | None, problems: list[Problem]
+) -> int:
     site = config.site
+    reading = Reading(problems=problems)
     with ArticleStore() as store:
         # Streamed into the store: a site of any size never sits in memory whole.
-        reading = Reading()
-        store.extend(
-            iter_articles(
-                list(config.sources), site.settings, reading.problems, encoding=config.encoding
+        read_into(
+            store,
+            list(config.sources),
+            site.settings,
+            reading.problems,
+            encoding=config.encoding,
+            cache=cache,
+        )
+        code = _publish_read(args, site, store, reading)
+    if cache is not None and not reading.unreadable:
+        cache.prune()
+    return code
+
+
+def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None:
+    """The cache folder the build uses, or None (with a warning if it cannot be made)."""
+    if config.cache is False:
+        return None
+    folder = default_cache_folder(config.site.out) if config.cache is True else config.cache
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problems.append(
+            Place(str(folder)).warning(
+                "cache", f"cannot use it ({error.strerror or error}): every source is read"
             )
         )
-        return _publish_read(args, site, store, reading)
+        return None
+    return ReadCache(folder, config.site.settings, config.encoding)
 
 
 def _publish_read(
@@ -330,8 +381,14 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
             for plan in plans
         )
     timeout = site.lock_timeout if args.lock_timeout is None else args.lock_timeout
+    cache: Path | bool = config.cache
+    if args.no_cache:
+        cache = False
+    elif args.cache:
+        cache = Path(args.cache)
     return replace(
         config,
+        cache=cache,
         site=replace(site, plans=plans, lock_timeout=timeout),
         sources=config.sources + tuple(args.inputs) + _sql_source(args),
         encoding=args.encoding or config.encoding,

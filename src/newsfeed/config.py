@@ -33,7 +33,17 @@ SITE_KEYS = {
     "title", "link", "base_url", "description", "language", "timezone", "authors",
     "image", "icon", "rights", "ttl", "limit", "id", "websub_hub", "webfeeds",
 }  # fmt: skip
-TOP_KEYS = {"site", "sources", "sql", "out", "encoding", "max_bytes", "lock_timeout", "feeds"}
+TOP_KEYS = {
+    "site",
+    "sources",
+    "sql",
+    "out",
+    "encoding",
+    "max_bytes",
+    "lock_timeout",
+    "cache",
+    "feeds",
+}
 FEED_KEYS = {
     "path", "title", "categories", "authors", "languages", "fan_out", "formats",
     "archive", "page_size", "max_bytes",
@@ -55,6 +65,9 @@ class SiteConfig:
     site: Site
     sources: tuple[str | SqlSource, ...]
     encoding: str = "utf-8"
+    #: Where unchanged sources are kept between runs: a folder, True for the
+    #: user's cache folder, False for none.
+    cache: Path | bool = True
 
 
 def load(path: str | Path) -> SiteConfig:
@@ -141,7 +154,16 @@ class _Reader:
             site,
             self.sources(data) + self.sql(data.get("sql")),
             self.encoding(data),
+            self.cache(data),
         )
+
+    def cache(self, data: Mapping[str, Any]) -> Path | bool:
+        value = data.get("cache", True)
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail("cache", "must be a folder, or true or false")
+        return Path(os.path.normpath(self.path.parent / value.strip()))
 
     def encoding(self, data: Mapping[str, Any]) -> str:
         encoding = self.text(data, "encoding", "encoding") or "utf-8"

@@ -22,16 +22,23 @@ import marshal
 import os
 import struct
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsfeed.model import Article, Author, Image, Place
 
-#: Where an article's place and values lie in the file, its facets' number, its digest.
-_TAIL = struct.Struct(">QIII16s")
+#: Which file an article's place and values lie in and where, its facets' number, its digest.
+_TAIL = struct.Struct(">IQIII16s")
+#: The same in a saved segment, which is its own file and has its own facets' numbers.
+_SAVED_TAIL = struct.Struct(">QIII16s")
+_LENGTH = struct.Struct(">H")
+#: At the end of a saved segment: where its entries and its index start, and a mark.
+_TRAILER = struct.Struct(">QQ8s")
+_SAVED_MARK = b"nfstore1"
+_NO_POSITION = 0xFFFF
 _TIME = struct.Struct(">Q")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
@@ -57,6 +64,25 @@ class Facets:
 Entry = bytes
 
 
+@dataclass(frozen=True, slots=True)
+class SavedSegment:
+    """A segment an earlier run saved (`save_segment`), opened to be adopted.
+
+    `extra` is what the saver stored beside the articles.
+    """
+
+    file: BinaryIO
+    entries_start: int
+    index_start: int
+    facets: tuple[Facets, ...]
+    extra: Any
+
+    def ids(self) -> Iterator[tuple[str, str | None]]:
+        """The id and the place's position of each of its articles, in the order added."""
+        for key, position, _ in _saved_entries(self):
+            yield key[_TIME.size : -1].decode("utf-8", "surrogatepass"), position
+
+
 class ArticleStore:
     """Articles in feed order, newest `published` first and ties broken by id,
     as `newest_first` orders them; the contents wait in a temporary file
@@ -65,12 +91,20 @@ class ArticleStore:
     >>> with ArticleStore() as store:
     ...     store.extend(articles)
     ...     newest = store.load(store.entries()[:50])
+
+    The articles of one source can instead go to a segment of their own
+    (`write_segment`, `save_segment`), a file that a later run whose source
+    did not change adopts (`open_saved`, `adopt`) instead of reading it again.
     """
 
     def __init__(self, folder: str | None = None) -> None:
-        # Open for the store's life, closed (and so deleted) by `close`.
-        self._file = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
-        self._end = 0
+        # Each segment file is open for the store's life and closed by `close`;
+        # the temporary one is deleted then.
+        temporary = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
+        self._segments: list[BinaryIO] = [temporary]
+        self._ends = [0]
+        self._writing = 0
+        self._segment_start = 0
         self._unflushed = False
         self._entries: list[Entry] = []
         self._ordered = True
@@ -90,7 +124,8 @@ class ArticleStore:
         self.close()
 
     def close(self) -> None:
-        self._file.close()
+        for segment in self._segments:
+            segment.close()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -98,30 +133,105 @@ class ArticleStore:
     def add(self, article: Article) -> None:
         place = marshal.dumps((article.place.source, article.place.position))
         values = marshal.dumps(_values(article), 2)
-        self._file.write(place)
-        self._file.write(values)
+        file = self._segments[self._writing]
+        file.write(place)
+        file.write(values)
         self._unflushed = True
-        facets = Facets.of(article)
-        number = self._facet_numbers.get(facets)
-        if number is None:
-            number = self._facet_numbers[facets] = len(self.facets)
-            self.facets.append(facets)
+        end = self._ends[self._writing]
         digest = hashlib.sha256(values).digest()[:_DIGEST_SIZE]
-        order = _NEWEST_FIRST - (article.published - _EPOCH) // _MICROSECOND
-        self._entries.append(
-            _TIME.pack(order)
-            + article.id.encode("utf-8", "surrogatepass")
-            # Ids hold no NUL (XML forbids it), so the id ends here and a
-            # shorter id sorts before a longer one it begins, as str does.
-            + b"\0"
-            + _TAIL.pack(self._end, len(place), len(values), number, digest)
+        tail = _TAIL.pack(
+            self._writing,
+            end,
+            len(place),
+            len(values),
+            self._facet_number(Facets.of(article)),
+            digest,
         )
-        self._end += len(place) + len(values)
+        self._ends[self._writing] = end + len(place) + len(values)
+        order = _NEWEST_FIRST - (article.published - _EPOCH) // _MICROSECOND
+        # Ids hold no NUL (XML forbids it), so the id ends there and a
+        # shorter id sorts before a longer one it begins, as str does.
+        self._entries.append(
+            _TIME.pack(order) + article.id.encode("utf-8", "surrogatepass") + b"\0" + tail
+        )
         self._ordered = False
 
     def extend(self, articles: Iterable[Article]) -> None:
         for article in articles:
             self.add(article)
+
+    def _facet_number(self, facets: Facets) -> int:
+        number = self._facet_numbers.get(facets)
+        if number is None:
+            number = self._facet_numbers[facets] = len(self.facets)
+            self.facets.append(facets)
+        return number
+
+    def write_segment(self, file: BinaryIO) -> None:
+        """Add the articles that follow to `file` (new, empty, open for writing and
+        reading) until `save_segment`, instead of the temporary file."""
+        self._segments.append(file)
+        self._ends.append(0)
+        self._writing = len(self._segments) - 1
+        self._segment_start = len(self._entries)
+
+    def save_segment(self, extra: Any = None) -> None:
+        """Finish the segment being written with its index and `extra` (any value
+        marshal writes), so that a later run can adopt it; later articles go to
+        the temporary file again."""
+        if not self._writing:
+            raise RuntimeError("no segment is being written")
+        file = self._segments[self._writing]
+        file.flush()  # the places are read back below
+        entries_start = self._ends[self._writing]
+        local: dict[int, int] = {}
+        for entry in self._entries[self._segment_start :]:
+            _, offset, place_length, values_length, facets_number, digest = _tail(entry)
+            key = entry[: -_TAIL.size]
+            position = marshal.loads(_pread(file, place_length, offset))[1]
+            number = local.setdefault(facets_number, len(local))
+            encoded = b"" if position is None else position.encode("utf-8", "surrogatepass")
+            file.write(_LENGTH.pack(len(key)) + key)
+            file.write(_LENGTH.pack(_NO_POSITION if position is None else len(encoded)) + encoded)
+            file.write(_SAVED_TAIL.pack(offset, place_length, values_length, number, digest))
+        index_start = file.tell()
+        saved_facets = [self.facets[number] for number in local]
+        file.write(
+            marshal.dumps(([(f.categories, f.authors, f.language) for f in saved_facets], extra))
+        )
+        file.write(_TRAILER.pack(entries_start, index_start, _SAVED_MARK))
+        file.flush()
+        self._writing = 0
+
+    @staticmethod
+    def open_saved(file: BinaryIO) -> SavedSegment | None:
+        """The segment saved in `file`, or None if `file` does not end like one."""
+        try:
+            file.seek(-_TRAILER.size, os.SEEK_END)
+            entries_start, index_start, mark = _TRAILER.unpack(file.read(_TRAILER.size))
+            if mark != _SAVED_MARK:
+                return None
+            file.seek(index_start)
+            facets, extra = marshal.loads(file.read())
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            return None
+        return SavedSegment(
+            file, entries_start, index_start, tuple(Facets(*f) for f in facets), extra
+        )
+
+    def adopt(self, saved: SavedSegment) -> None:
+        """Add the articles of a segment an earlier run saved."""
+        self._segments.append(saved.file)
+        self._ends.append(saved.entries_start)
+        number = len(self._segments) - 1
+        numbers = [self._facet_number(facets) for facets in saved.facets]
+        for key, _, tail in _saved_entries(saved):
+            offset, place_length, values_length, facets, digest = _SAVED_TAIL.unpack(tail)
+            self._entries.append(
+                key
+                + _TAIL.pack(number, offset, place_length, values_length, numbers[facets], digest)
+            )
+        self._ordered = False
 
     def entries(self, wanted: Callable[[Facets], bool] | None = None) -> list[Entry]:
         """In feed order, the entries of the articles whose facets are `wanted` (default all)."""
@@ -131,35 +241,63 @@ class ArticleStore:
         chosen = [True] * len(self.facets) if wanted is None else list(map(wanted, self.facets))
         if all(chosen):
             return list(self._entries)
-        return [entry for entry in self._entries if chosen[_tail(entry)[3]]]
+        return [entry for entry in self._entries if chosen[_tail(entry)[4]]]
 
     def load(self, entries: Sequence[Entry]) -> list[Article]:
         """The articles of `entries`, in their order."""
         if self._unflushed:
-            self._file.flush()
+            for file in self._segments:
+                file.flush()
             self._unflushed = False
         articles = []
         for entry in entries:
-            offset, place_length, values_length, _, _ = _tail(entry)
-            # pread leaves the file's position where the next `add` appends.
-            record = memoryview(
-                os.pread(self._file.fileno(), place_length + values_length, offset)
-            )
+            number, offset, place_length, values_length, _, digest = _tail(entry)
+            file = self._segments[number]
+            record = _pread(file, place_length + values_length, offset)
+            values = record[place_length:]
+            if hashlib.sha256(values).digest()[:_DIGEST_SIZE] != digest:
+                # A saved segment damaged on disk since an earlier run wrote it.
+                raise DamagedStore(f"{file.name}: damaged at byte {offset}")
             source, position = marshal.loads(record[:place_length])
-            articles.append(
-                _article(marshal.loads(record[place_length:]), Place(source, position))
-            )
+            articles.append(_article(marshal.loads(values), Place(source, position)))
         return articles
+
+
+class DamagedStore(Exception):
+    """A saved segment's bytes no longer match the digests in its index."""
+
+
+def _pread(file: BinaryIO, length: int, offset: int) -> memoryview:
+    # pread leaves the file's position where the next write appends.
+    return memoryview(os.pread(file.fileno(), length, offset))
+
+
+def _saved_entries(saved: SavedSegment) -> Iterator[tuple[bytes, str | None, bytes]]:
+    """Each saved entry's key (order, id, NUL), position and saved tail."""
+    file = saved.file
+    file.seek(saved.entries_start)
+    while file.tell() < saved.index_start:
+        (key_length,) = _LENGTH.unpack(file.read(_LENGTH.size))
+        key = file.read(key_length)
+        (position_length,) = _LENGTH.unpack(file.read(_LENGTH.size))
+        position = (
+            None
+            if position_length == _NO_POSITION
+            else file.read(position_length).decode("utf-8", "surrogatepass")
+        )
+        yield key, position, file.read(_SAVED_TAIL.size)
 
 
 def digest(entry: Entry) -> bytes:
     """A digest of everything the entry's article renders from (not its place)."""
-    digest: bytes = _tail(entry)[4]
+    digest: bytes = _tail(entry)[5]
     return digest
 
 
-def _tail(entry: Entry) -> tuple[int, int, int, int, bytes]:
-    fields: tuple[int, int, int, int, bytes] = _TAIL.unpack_from(entry, len(entry) - _TAIL.size)
+def _tail(entry: Entry) -> tuple[int, int, int, int, int, bytes]:
+    fields: tuple[int, int, int, int, int, bytes] = _TAIL.unpack_from(
+        entry, len(entry) - _TAIL.size
+    )
     return fields
 
 

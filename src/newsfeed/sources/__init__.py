@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
@@ -35,6 +36,18 @@ READERS: dict[str, Reader] = {
 PYTHON_SOURCE = "<records>"
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One file to read: its path, and the name messages give it."""
+
+    path: Path
+    name: str
+
+
+#: What is read in one go: a file, a record handed over as a mapping, a query.
+SourcePart: TypeAlias = "SourceFile | RawRecord | SqlSource"
+
+
 def iter_records(
     sources: Sources, problems: list[Problem], encoding: str = "utf-8"
 ) -> Iterator[RawRecord]:
@@ -44,20 +57,34 @@ def iter_records(
     mappings is a list of records, each named by its 1-based index; a
     `SqlSource` streams the rows of a database query.
     """
+    if not known_encoding(encoding, problems):
+        return
+    for part in source_parts(sources, problems):
+        yield from records_of(part, problems, encoding)
+
+
+def known_encoding(encoding: str, problems: list[Problem]) -> bool:
     try:
         codecs.lookup(encoding)
     except LookupError:
         problems.append(Place("build").source_error("encoding", f"unknown encoding {encoding!r}"))
-        return
+        return False
+    return True
+
+
+def source_parts(sources: Sources, problems: list[Problem]) -> Iterator[SourcePart]:
+    """`sources` as the parts read in one go, in order: each file (folders walked
+    in path order), each record given as a mapping, each query. A path that
+    cannot be read is a problem instead."""
     if isinstance(sources, str | os.PathLike | SqlSource):
         sources = [sources]
     for index, source in enumerate(sources, start=1):
         if isinstance(source, Mapping):
             yield RawRecord(source, Place(PYTHON_SOURCE, str(index)))
         elif isinstance(source, SqlSource):
-            yield from sql.read(source, problems)
+            yield source
         elif isinstance(source, str | os.PathLike):
-            yield from _read_path(Path(source), str(source), encoding, problems)
+            yield from _files_of(Path(source), str(source), problems)
         else:
             problems.append(
                 Place(PYTHON_SOURCE, str(index)).error(
@@ -66,23 +93,29 @@ def iter_records(
             )
 
 
-def _read_path(
-    path: Path, name: str, encoding: str, problems: list[Problem]
-) -> Iterator[RawRecord]:
+def records_of(part: SourcePart, problems: list[Problem], encoding: str) -> Iterator[RawRecord]:
+    """The records of one part of the sources, lazily."""
+    if isinstance(part, RawRecord):
+        yield part
+    elif isinstance(part, SqlSource):
+        yield from sql.read(part, problems)
+    else:
+        yield from READERS[part.path.suffix.lower()](part.path, part.name, encoding, problems)
+
+
+def _files_of(path: Path, name: str, problems: list[Problem]) -> Iterator[SourceFile]:
     if path.is_dir():
         for file in _files_in(path):
-            yield from READERS[file.suffix.lower()](file, str(file), encoding, problems)
-        return
-    reader = READERS.get(path.suffix.lower())
-    if not path.exists():
+            yield SourceFile(file, str(file))
+    elif not path.exists():
         problems.append(Place(name).source_error(None, "no such file or folder"))
-    elif reader is None:
+    elif path.suffix.lower() not in READERS:
         known = ", ".join(sorted(READERS))
         problems.append(
             Place(name).source_error(None, f"unknown kind of file; newsfeed reads {known}")
         )
     else:
-        yield from reader(path, name, encoding, problems)
+        yield SourceFile(path, name)
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -121,13 +154,14 @@ def iter_articles(
     reader = RecordReader(settings)
     yield from reader.iter_articles(iter_records(sources, problems, encoding), problems)
     if reader.records_without_id:
-        problems.append(
-            InputWarning(
-                "build",
-                None,
-                "id",
-                f"{reader.records_without_id} record(s) have no id; their entry id is their "
-                "url (or title and date), and changing it shows the article again to "
-                "every subscriber",
-            )
-        )
+        problems.append(missing_id_warning(reader.records_without_id))
+
+
+def missing_id_warning(count: int) -> Problem:
+    return InputWarning(
+        "build",
+        None,
+        "id",
+        f"{count} record(s) have no id; their entry id is their url (or title and date), "
+        "and changing it shows the article again to every subscriber",
+    )

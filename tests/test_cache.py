@@ -1,0 +1,207 @@
+"""The cache of read sources: an unchanged file is not read again, and nothing else changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsfeed.cache import SUFFIX, default_cache_folder
+from newsfeed.cli import main
+from newsfeed.records import RecordReader
+
+SITE = "https://noticias.example.org/"
+
+
+def record(n: int, **changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "id": f"ja-{n}",
+        "url": f"{SITE}n/{n}.shtml",
+        "title": f"Noticia {n}",
+        "summary": "Resumen",
+        "categories": ["Economía" if n % 2 else "Ciencia"],
+        "published": f"2026-11-{n:02d}T14:30:00-05:00",
+    }
+    values.update(changes)
+    return values
+
+
+def jsonl(path: Path, *records: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    return path
+
+
+def build(out: Path, *sources: Path, options: tuple[str, ...] = ()) -> int:
+    args = ["build", *map(str, sources), "--out", str(out), "--title", "Noticias"]
+    return main([*args, "--link", SITE, "--limit", "3", *options])
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@pytest.fixture
+def records_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The places of the records RecordReader converts."""
+    seen: list[str] = []
+    original = RecordReader.article
+
+    def spy(self: RecordReader, record, problems):  # type: ignore[no-untyped-def]
+        seen.append(str(record.place))
+        return original(self, record, problems)
+
+    monkeypatch.setattr(RecordReader, "article", spy)
+    return seen
+
+
+def test_a_second_build_does_not_read_an_unchanged_file_again(
+    tmp_path: Path, records_read: list[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 6)))
+    assert build(tmp_path / "out", source) == 0
+    assert len(records_read) == 5
+    records_read.clear()
+    assert build(tmp_path / "out", source) == 0
+    assert records_read == []
+
+
+def test_a_build_from_the_cache_writes_the_same_bytes_as_one_without(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 9)))
+    build(tmp_path / "cached", source)
+    build(tmp_path / "cached", source)  # from the cache
+    build(tmp_path / "plain", source, options=("--no-cache",))
+    assert files(tmp_path / "cached") == files(tmp_path / "plain")
+
+
+def test_only_the_file_that_changed_is_read_again(tmp_path: Path, records_read: list[str]) -> None:
+    old = jsonl(tmp_path / "old.jsonl", record(1), record(2))
+    new = jsonl(tmp_path / "new.jsonl", record(3))
+    build(tmp_path / "out", old, new)
+    records_read.clear()
+    jsonl(new, record(3), record(4))
+    build(tmp_path / "out", old, new)
+    assert records_read == [f"{new}:1", f"{new}:2"]
+    assert b"Noticia 4" in (tmp_path / "out" / "rss.xml").read_bytes()
+
+
+def test_the_problems_of_a_cached_file_are_reported_again_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = jsonl(
+        tmp_path / "a.jsonl",
+        record(1, tittle="x"),
+        record(2, published="31 de febrero de 2026"),
+        {"title": "Sin id", "published": "2026-11-03T10:00:00-05:00"},
+    )
+    assert build(tmp_path / "out", source, options=("--quiet",)) == 3
+    first = capsys.readouterr().err
+    assert build(tmp_path / "out", source, options=("--quiet",)) == 3
+    assert capsys.readouterr().err == first
+    assert "a.jsonl:2: error: published:" in first
+    assert "unknown field" in first
+    assert "1 record(s) have no id" in first
+
+
+def test_a_cached_file_whose_ids_were_read_earlier_in_the_run_is_read_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = jsonl(tmp_path / "first.jsonl", record(1))
+    second = jsonl(tmp_path / "second.jsonl", record(2), record(3))
+    build(tmp_path / "out", first, second, options=("--quiet",))
+    capsys.readouterr()
+    jsonl(first, record(1), record(3, title="Otra"))  # now first holds ja-3 as well
+    build(tmp_path / "out", first, second, options=("--quiet",))
+    cached = capsys.readouterr().err
+    build(tmp_path / "plain", first, second, options=("--quiet", "--no-cache"))
+    plain = capsys.readouterr().err
+    assert cached == plain
+    assert f"{second}:2: error: id: duplicate id 'ja-3'" in cached
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_a_file_with_a_duplicate_of_another_file_is_not_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # second.jsonl's error depends on first.jsonl: kept, it would outlive a fix there.
+    first = jsonl(tmp_path / "first.jsonl", record(1))
+    second = jsonl(tmp_path / "second.jsonl", record(1, title="Repetida"), record(2))
+    build(tmp_path / "out", first, second, options=("--quiet",))
+    assert "duplicate id 'ja-1'" in capsys.readouterr().err
+    jsonl(first, record(5))
+    build(tmp_path / "out", first, second, options=("--quiet",))
+    assert "duplicate" not in capsys.readouterr().err
+    assert b"Repetida" in (tmp_path / "out" / "rss.xml").read_bytes()
+
+
+def test_the_cache_keeps_one_file_per_source_as_it_is_now(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1))
+    out = tmp_path / "out"
+    build(out, source)
+    jsonl(source, record(1), record(2))
+    build(out, source)
+    folder = default_cache_folder(out)
+    assert [p.suffix for p in folder.iterdir()] == [SUFFIX]
+
+
+def test_no_cache_keeps_nothing(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1))
+    build(tmp_path / "out", source, options=("--no-cache",))
+    assert not default_cache_folder(tmp_path / "out").exists()
+
+
+def test_cache_names_the_folder(tmp_path: Path) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1))
+    build(tmp_path / "out", source, options=("--cache", str(tmp_path / "mine")))
+    assert [p.suffix for p in (tmp_path / "mine").iterdir()] == [SUFFIX]
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    code = build(tmp_path / "out", source, options=("--cache", str(blocked / "cache")))
+    assert code == 0
+    assert f"{blocked / 'cache'}: warning: cache: cannot use it" in capsys.readouterr().err
+    assert (tmp_path / "out" / "rss.xml").exists()
+
+
+def test_a_damaged_cache_file_is_read_again_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 5)))
+    out = tmp_path / "out"
+    build(out, source)
+    [saved] = default_cache_folder(out).iterdir()
+    data = bytearray(saved.read_bytes())
+    at = data.index(b"Noticia 4")
+    data[at : at + 9] = b"Noticia X"
+    saved.write_bytes(bytes(data))
+    (out / "rss.xml").unlink()
+    assert build(out, source, options=("--quiet",)) == 0
+    assert b"Noticia 4" in (out / "rss.xml").read_bytes()
+    assert "damaged" in capsys.readouterr().err
+
+
+def test_a_cache_file_cut_short_is_not_used(tmp_path: Path, records_read: list[str]) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1), record(2))
+    out = tmp_path / "out"
+    build(out, source)
+    [saved] = default_cache_folder(out).iterdir()
+    saved.write_bytes(saved.read_bytes()[:-10])
+    records_read.clear()
+    assert build(out, source) == 0
+    assert len(records_read) == 2
+
+
+def test_the_cache_folder_is_one_per_output_folder(tmp_path: Path) -> None:
+    assert default_cache_folder(tmp_path / "a") != default_cache_folder(tmp_path / "b")
+    assert default_cache_folder(tmp_path / "a") == default_cache_folder(
+        tmp_path / "x" / ".." / "a"
+    )
