@@ -22,7 +22,7 @@ import contextlib
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsfeed.model import FeedSettings, InputError, InputWarning, Place, Problem, SourceError
 from newsfeed.records import RecordReader
@@ -119,13 +119,12 @@ def _read_file(
         cache.used.add(path.name)
         return
     records = records_of(source, problems, encoding)
-    if path is None:
+    file = None if path is None else _create_partial(path)
+    if path is None or file is None:
+        # Unreadable (reading will say why) or nowhere to keep it: read it all the same.
         store.extend(reader.iter_articles(records, problems))
         return
-    cache.folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    # Open for the store's life: the store reads the articles back from it.
-    file = partial.open("w+b")
+    partial = Path(file.name)
     store.write_segment(file)
     first_problem, duplicates = len(problems), reader.duplicates
     without_id_before = reader.records_without_id
@@ -133,13 +132,22 @@ def _read_file(
     found = problems[first_problem:]
     without_id = reader.records_without_id - without_id_before
     if reader.duplicates != duplicates or any(isinstance(p, SourceError) for p in found):
-        store.save_segment(None)
+        store.end_segment()
         partial.unlink(missing_ok=True)
         return
     store.save_segment(([_problem_values(p) for p in found], without_id))
     with contextlib.suppress(OSError):  # another run may have pruned it meanwhile
         partial.replace(path)
         cache.used.add(path.name)
+
+
+def _create_partial(path: Path) -> BinaryIO | None:
+    """A new file beside `path` to save a segment in, renamed to `path` once complete;
+    open for the store's life, as the store reads its articles back from it."""
+    try:
+        return path.with_name(f".{path.name}.{os.getpid()}").open("w+b")
+    except OSError:
+        return None
 
 
 def _adopt(

@@ -201,6 +201,10 @@ class ArticleStore:
         )
         file.write(_TRAILER.pack(entries_start, index_start, _SAVED_MARK))
         file.flush()
+        self.end_segment()
+
+    def end_segment(self) -> None:
+        """Add later articles to the temporary file again, the segment left unsaved."""
         self._writing = 0
 
     @staticmethod
