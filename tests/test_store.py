@@ -35,13 +35,13 @@ def article(id: str = "a-1", published: datetime = WHEN, **changes: object) -> A
 def every_field_set() -> Article:
     return Article(
         id="https://noticias.example.org/a/1",
-        atom_id="https://noticias.example.org/a/1",
+        atom_id="tag:noticias.example.org,2026-11-25:a/1",
         title="Un título",
         published=WHEN - timedelta(days=1),
         updated=WHEN + timedelta(minutes=5, microseconds=7),
         place=Place("más.jsonl", "17"),
         id_is_url=True,
-        url="https://noticias.example.org/a/1",
+        url="https://noticias.example.org/a/1.shtml",
         kicker="Antetítulo",
         summary="Bajada ]]> & <",
         body_html="<p>Cuerpo</p>",
