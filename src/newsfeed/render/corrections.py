@@ -1,6 +1,6 @@
 """The one place that corrects feedgen 1.0 (see feed-mapping.md, "Known feedgen 1.0 pitfalls").
 
-feedgen stays the model and the serializer; these two extensions, run by
+feedgen stays the model and the serializer; these extensions, run by
 feedgen itself as each document is built, fix the lxml tree before it is
 serialised and add the elements feedgen has no model for:
 
@@ -24,8 +24,9 @@ serialised and add the elements feedgen has no model for:
   which feedgen has no model for, go in the RSS channel when configured.
 - feedgen writes Atom's namespace as an attribute named "xmlns", so the tree
   it builds is in no namespace until its bytes are parsed again. The Atom
-  tree is put in the Atom namespace (`AtomNamespace`), so that the tree
-  feedgen built is the one validated, without a parse of what it wrote.
+  tree is put in the Atom namespace (`AtomNamespace`, `AtomEntryNamespace`),
+  so that the tree feedgen built is the one validated, RELAX NG included,
+  without a parse of what it wrote. The bytes are the same.
 """
 
 from __future__ import annotations
