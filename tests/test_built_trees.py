@@ -63,3 +63,13 @@ def test_findings_of_a_rendered_document_have_the_lines_of_its_bytes(build, rich
     document = feed.render(format)
     assert document.findings
     assert list(document.findings) == validate(document.data)
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_a_duplicate_names_the_line_of_the_first(build, rich, format) -> None:
+    feed = build(rich)
+    feed.articles = (*feed.articles, replace(feed.articles[0], title="Otra"))
+    document = feed.render(format)
+    assert document.findings
+    assert list(document.findings) == validate(document.data)
+    assert all("line None" not in f.message for f in document.findings)

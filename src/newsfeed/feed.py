@@ -191,15 +191,18 @@ class Feed:
         """Findings of a document from the tree feedgen built, without parsing its bytes.
 
         Only a document with findings is parsed, for the line numbers a built
-        tree does not have; the tree's findings stay the verdict.
+        tree does not have (in the findings and in messages that cite a line,
+        such as a duplicate's first occurrence); the tree's findings stay the verdict.
         """
-        findings = tuple(validate_tree(root))
+        findings = validate_tree(root)
         if findings and len(data) <= MAX_DOCUMENT_BYTES:
-            lines = {(f.code, f.path): f.line for f in validate(data)}
-            findings = tuple(
-                replace(f, line=lines.get((f.code, f.path), f.line)) for f in findings
-            )
-        return findings
+            placed = {(f.code, f.path): f for f in validate(data)}
+            findings = [
+                f if p is None else replace(f, line=p.line, message=p.message)
+                for f, p in ((f, placed.get((f.code, f.path))) for f in findings)
+            ]
+            findings.sort(key=Finding.sort_key)
+        return tuple(findings)
 
     def rss(self) -> bytes:
         return self._checked("rss")
