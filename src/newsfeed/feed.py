@@ -230,6 +230,8 @@ class Feed:
 
     def _problems(self, format: Format, findings: tuple[Finding, ...]) -> tuple[Problem, ...]:
         """Findings as problems at the place of the record each one came from."""
+        if not findings:
+            return ()
         by_id = {a.id: a for a in self.articles}
         by_id.update((a.atom_id, a) for a in self.articles)
         name = FILE_NAMES[format]
