@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +15,7 @@ import pytest
 from newsfeed.cache import SUFFIX, default_cache_folder
 from newsfeed.cli import main
 from newsfeed.records import RecordReader
+from newsfeed.store import ArticleStore
 
 SITE = "https://noticias.example.org/"
 
@@ -172,21 +178,23 @@ def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
     assert (tmp_path / "out" / "rss.xml").exists()
 
 
-def test_a_damaged_cache_file_is_read_again_instead(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_damaged_cache_file_is_not_used_and_the_file_is_read_again(
+    tmp_path: Path, records_read: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 5)))
     out = tmp_path / "out"
-    build(out, source)
+    build(out, source, options=("--quiet",))
     [saved] = default_cache_folder(out).iterdir()
     data = bytearray(saved.read_bytes())
     at = data.index(b"Noticia 4")
     data[at : at + 9] = b"Noticia X"
     saved.write_bytes(bytes(data))
     (out / "rss.xml").unlink()
+    records_read.clear()
     assert build(out, source, options=("--quiet",)) == 0
+    assert len(records_read) == 4
     assert b"Noticia 4" in (out / "rss.xml").read_bytes()
-    assert "damaged" in capsys.readouterr().err
+    assert capsys.readouterr().err == ""
 
 
 def test_a_cache_file_cut_short_is_not_used(tmp_path: Path, records_read: list[str]) -> None:
@@ -205,3 +213,84 @@ def test_the_cache_folder_is_one_per_output_folder(tmp_path: Path) -> None:
     assert default_cache_folder(tmp_path / "a") == default_cache_folder(
         tmp_path / "x" / ".." / "a"
     )
+
+
+def test_pruning_leaves_files_that_are_not_the_caches_own(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    source = jsonl(folder / "a.jsonl", record(1))
+    (folder / "notes.md").write_text("mine")
+    (folder / "old.articles.bak").write_text("mine too")
+    build(tmp_path / "out", source, options=("--cache", str(folder)))
+    build(tmp_path / "out", source, options=("--cache", str(folder)))
+    names = sorted(p.name for p in folder.iterdir() if p.suffix != SUFFIX)
+    assert names == ["a.jsonl", "notes.md", "old.articles.bak"]
+    assert len(list(folder.glob("*" + SUFFIX))) == 1
+
+
+def test_a_folder_of_many_text_files_does_not_keep_a_file_open_each(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(150):
+        (folder / f"{n:03d}.txt").write_text(
+            f"---\nid: t-{n}\npublished: 2026-11-20T10:00:00-05:00\n---\nTítulo {n}\n\nTexto.\n"
+        )
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))\n"
+        "from newsfeed.cli import main\n"
+        f"sys.exit(main(['build', {str(folder)!r}, '--out', {str(tmp_path / 'out')!r}, "
+        f"'--title', 'T', '--link', {SITE!r}, '--quiet']))\n"
+    )
+    for _ in range(2):  # saving, then adopting
+        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert (run.returncode, run.stderr) == (0, "")
+
+
+def test_a_text_file_dated_by_its_modification_time_is_read_again_when_that_changes(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "nota.txt"
+    source.write_text("Un título\n\nUn texto.\n")
+    os.utime(source, (1_700_000_000, 1_700_000_000))
+    build(tmp_path / "out", source, options=("--quiet",))
+    os.utime(source, (1_800_000_000, 1_800_000_000))
+    build(tmp_path / "out", source, options=("--quiet",))
+    build(tmp_path / "plain", source, options=("--quiet", "--no-cache"))
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_a_named_pipe_is_read_once_not_digested_first(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+
+    def feed() -> None:
+        with pipe.open("w") as writer:
+            writer.write(json.dumps(record(1)) + "\n")
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    args = [sys.executable, "-m", "newsfeed", "build", str(pipe), "--out", str(tmp_path / "o")]
+    run = subprocess.run(
+        [*args, "--title", "T", "--link", SITE], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert b"Noticia 1" in (tmp_path / "o" / "rss.xml").read_bytes()
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_and_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ArticleStore, "save_segment", full_disk)
+    source = jsonl(tmp_path / "a.jsonl", record(1))
+    out = tmp_path / "out"
+    assert build(out, source, options=("--quiet",)) == 0
+    folder = default_cache_folder(out)
+    assert capsys.readouterr().err == (
+        f"{folder}: warning: cache: cannot keep {source} there: No space left on device\n"
+    )
+    assert list(folder.iterdir()) == []
+    assert b"Noticia 1" in (out / "rss.xml").read_bytes()

@@ -1,19 +1,21 @@
 """Reading a site's sources into an ArticleStore, again only where they changed.
 
-A site rebuilt from cron reads the same large files every run; normalising
-a record costs more than rendering it. With a cache folder, each source
-file's articles go to a file of their own there, named after a digest of the
-file's bytes, its name, the feed settings, the encoding and newsfeed's
-version; the next run that finds the same digest adopts that file instead
-of reading the source: its articles, and the problems reading it found
-(replayed at the same places), are what reading it again would give.
+A site rebuilt from cron reads the same large files every run, and
+normalising a record costs more than rendering it. With a cache folder, the
+articles of each source file are saved there, under a digest of the file's
+bytes, name, size and modification time (a text file without a date is
+dated by it), the feed settings, the encoding and newsfeed's own code; the
+next run that finds the same digest adopts that file instead of reading the
+source: its articles, and the problems reading it found (reported again at
+the same places), are what reading it again would give. A saved file is
+checked whole (SHA-256) before it is used; one that does not match is
+ignored and the source read again.
 
-Only what does not depend on other sources is kept: a source where a record
-repeated an id read earlier in the run is read again next time, and a
-cached source whose ids were already read this run is read again too, so
-that duplicates are named exactly as without a cache. Files of sources no
-longer read are removed by `prune`. A saved file damaged later is caught by
-the store's per-article digests when it is loaded.
+Only what does not depend on other sources is kept: a file in which a record
+repeated an id is read again next time, and a saved file whose ids were
+already read this run is not adopted, so that duplicates are named exactly
+as without a cache. A run removes the saved files it did not use, so the
+folder must be the site's own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
+import tempfile
+import time
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,10 +42,23 @@ from newsfeed.sources import (
 from newsfeed.store import ArticleStore
 from newsfeed.version import __version__
 
-#: Changes whenever what a saved file holds, or how it is read, changes.
-CACHE_FORMAT = "1"
 SUFFIX = ".articles"
+_PARTIAL_SUFFIX = ".partial"
+#: A partial file this old was left by a run that died; younger ones may be another run's.
+_STALE_PARTIAL_SECONDS = 3600
 _CHUNK = 1 << 20
+
+
+def _code_digest() -> bytes:
+    """A digest of newsfeed's own code: articles read by other code are read again."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+_CODE = _code_digest()
 
 
 def default_cache_folder(out: Path) -> Path:
@@ -55,32 +73,54 @@ class ReadCache:
 
     def __init__(self, folder: Path, settings: FeedSettings, encoding: str) -> None:
         self.folder = folder
-        self._salt = repr((CACHE_FORMAT, __version__, settings, encoding)).encode()
-        self.used: set[str] = set()
+        self._salt = _CODE + repr((settings, encoding)).encode()
+        self._used: set[str] = set()
 
     def path_for(self, source: SourceFile) -> Path | None:
-        """Where `source` as it is now is saved, or None if it cannot be read to tell."""
+        """Where `source` as it is now is saved; None if it is not a regular file
+        (a pipe can be read once only) or cannot be read to tell."""
         digest = hashlib.sha256(self._salt)
-        digest.update(source.name.encode("utf-8", "surrogatepass") + b"\0")
         try:
+            # Opening a pipe would wait for its writer: look before opening.
+            if not stat.S_ISREG(source.path.stat().st_mode):
+                return None
             with source.path.open("rb") as file:
+                status = os.fstat(file.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    return None
+                digest.update(
+                    f"{source.name}\0{status.st_size}\0{status.st_mtime_ns}\0".encode(
+                        "utf-8", "surrogatepass"
+                    )
+                )
                 while chunk := file.read(_CHUNK):
                     digest.update(chunk)
         except OSError:
             return None
         return self.folder / (digest.hexdigest()[:32] + SUFFIX)
 
-    def clear(self) -> None:
-        """Forget every saved source (the next reads save them again)."""
-        self.used.clear()
-        self.prune()
+    def use(self, path: Path) -> None:
+        """Keep `path` when this run prunes the folder."""
+        self._used.add(path.name)
 
     def prune(self) -> None:
-        """Remove saved sources this run did not use, and files a killed run left."""
-        with contextlib.suppress(OSError):
-            for path in self.folder.iterdir():
-                if path.name not in self.used:
-                    path.unlink(missing_ok=True)
+        """Remove the saved sources this run did not use, and partial files of dead runs."""
+        try:
+            paths = list(self.folder.iterdir())
+        except OSError:
+            return
+        now = time.time()
+        for path in paths:
+            if path.name.endswith(SUFFIX):
+                unused = path.name not in self._used
+            elif path.name.startswith(".") and path.name.endswith(_PARTIAL_SUFFIX):
+                with contextlib.suppress(OSError):
+                    unused = now - path.stat().st_mtime > _STALE_PARTIAL_SECONDS
+            else:
+                continue  # not ours
+            if unused:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def read_into(
@@ -116,38 +156,45 @@ def _read_file(
 ) -> None:
     path = cache.path_for(source)
     if path is not None and _adopt(store, reader, source, path, problems):
-        cache.used.add(path.name)
+        cache.use(path)
         return
-    records = records_of(source, problems, encoding)
-    file = None if path is None else _create_partial(path)
-    if path is None or file is None:
-        # Unreadable (reading will say why) or nowhere to keep it: read it all the same.
-        store.extend(reader.iter_articles(records, problems))
-        return
-    partial = Path(file.name)
-    store.write_segment(file)
+    store.begin_segment()
     first_problem, duplicates = len(problems), reader.duplicates
     without_id_before = reader.records_without_id
-    store.extend(reader.iter_articles(records, problems))
+    store.extend(reader.iter_articles(records_of(source, problems, encoding), problems))
     found = problems[first_problem:]
-    without_id = reader.records_without_id - without_id_before
-    if reader.duplicates != duplicates or any(isinstance(p, SourceError) for p in found):
-        store.end_segment()
-        partial.unlink(missing_ok=True)
+    if (
+        path is None
+        or reader.duplicates != duplicates
+        or any(isinstance(p, SourceError) for p in found)
+    ):
         return
-    store.save_segment(([_problem_values(p) for p in found], without_id))
-    with contextlib.suppress(OSError):  # another run may have pruned it meanwhile
-        partial.replace(path)
-        cache.used.add(path.name)
-
-
-def _create_partial(path: Path) -> BinaryIO | None:
-    """A new file beside `path` to save a segment in, renamed to `path` once complete;
-    open for the store's life, as the store reads its articles back from it."""
+    extra = ([_problem_values(p) for p in found], reader.records_without_id - without_id_before)
     try:
-        return path.with_name(f".{path.name}.{os.getpid()}").open("w+b")
-    except OSError:
-        return None
+        _save(store, path, extra)
+    except OSError as error:
+        problems.append(
+            Place(str(cache.folder)).warning(
+                "cache", f"cannot keep {source.name} there: {error.strerror or error}"
+            )
+        )
+        return
+    cache.use(path)
+
+
+def _save(store: ArticleStore, path: Path, extra: Any) -> None:
+    """Save the store's segment as `path`, whole or not at all."""
+    handle, partial = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=_PARTIAL_SUFFIX
+    )
+    try:
+        with os.fdopen(handle, "w+b") as file:
+            store.save_segment(file, extra)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 def _adopt(
@@ -158,19 +205,19 @@ def _adopt(
     problems: list[Problem],
 ) -> bool:
     try:
-        file = path.open("rb")
+        file: BinaryIO = path.open("rb")
     except OSError:
         return False
-    saved = store.open_saved(file)
-    if saved is None or any(reader.has_id(entry_id) for entry_id, _ in saved.ids()):
-        file.close()
-        return False
-    saved_problems, without_id = saved.extra
-    for entry_id, position in saved.ids():
-        reader.remember_id(entry_id, Place(source.name, position))
-    problems.extend(_problem(values) for values in saved_problems)
-    reader.records_without_id += without_id
-    store.adopt(saved)
+    with file:
+        saved = store.open_saved(file)
+        if saved is None or any(reader.has_id(entry_id) for entry_id, _ in saved.ids()):
+            return False
+        saved_problems, without_id = saved.extra
+        for entry_id, position in saved.ids():
+            reader.remember_id(entry_id, Place(source.name, position))
+        problems.extend(_problem(values) for values in saved_problems)
+        reader.records_without_id += without_id
+        store.adopt(saved)
     return True
 
 

@@ -11,6 +11,7 @@ import argparse
 import codecs
 import json
 import sys
+import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
@@ -34,7 +35,7 @@ from newsfeed.records import Reading, normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
 from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore, DamagedStore
+from newsfeed.store import ArticleStore
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -233,33 +234,23 @@ def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
     problems: list[Problem] = []
     cache = _read_cache(config, problems)
-    try:
-        return _build(args, config, cache, problems)
-    except DamagedStore as damage:
-        assert cache is not None  # only saved segments can be damaged
-        print(
-            f"{cache.folder}: warning: cache: {damage}; building again from the sources",
-            file=sys.stderr,
-        )
-        cache.clear()
-        return _build(args, config, cache, [])
-
-
-def _build(
-    args: argparse.Namespace, config: SiteConfig, cache: ReadCache | None, problems: list[Problem]
-) -> int:
     site = config.site
     reading = Reading(problems=problems)
     with ArticleStore() as store:
         # Streamed into the store: a site of any size never sits in memory whole.
-        read_into(
-            store,
-            list(config.sources),
-            site.settings,
-            reading.problems,
-            encoding=config.encoding,
-            cache=cache,
-        )
+        try:
+            read_into(
+                store,
+                list(config.sources),
+                site.settings,
+                reading.problems,
+                encoding=config.encoding,
+                cache=cache,
+            )
+        except OSError as error:  # the store's temporary file: sources report their own
+            where = error.filename or tempfile.gettempdir()
+            print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILED
         code = _publish_read(args, site, store, reading)
     if cache is not None and not reading.unreadable:
         cache.prune()

@@ -30,14 +30,14 @@ from typing import Any, BinaryIO
 
 from newsfeed.model import Article, Author, Image, Place
 
-#: Which file an article's place and values lie in and where, its facets' number, its digest.
-_TAIL = struct.Struct(">IQIII16s")
-#: The same in a saved segment, which is its own file and has its own facets' numbers.
-_SAVED_TAIL = struct.Struct(">QIII16s")
+#: Where an article's place and values lie in the file, its facets' number, its digest.
+_TAIL = struct.Struct(">QIII16s")
 _LENGTH = struct.Struct(">H")
-#: At the end of a saved segment: where its entries and its index start, and a mark.
-_TRAILER = struct.Struct(">QQ8s")
-_SAVED_MARK = b"nfstore1"
+#: At the end of a saved segment: where its entries and its index start, a
+#: SHA-256 of everything before the checksum, and a mark.
+_TRAILER = struct.Struct(">QQ32s8s")
+_POSITIONS = struct.Struct(">QQ")
+_SAVED_MARK = b"nfstore2"
 _NO_POSITION = 0xFFFF
 _TIME = struct.Struct(">Q")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -45,6 +45,7 @@ _MICROSECOND = timedelta(microseconds=1)
 #: Subtracting from this orders newest first; every year 1-9999 stays positive.
 _NEWEST_FIRST = 1 << 62
 _DIGEST_SIZE = 16
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,8 @@ Entry = bytes
 
 @dataclass(frozen=True, slots=True)
 class SavedSegment:
-    """A segment an earlier run saved (`save_segment`), opened to be adopted.
-
-    `extra` is what the saver stored beside the articles.
-    """
+    """A segment an earlier run saved (`save_segment`), checked whole and opened to
+    be adopted. `extra` is what the saver stored beside the articles."""
 
     file: BinaryIO
     entries_start: int
@@ -92,25 +91,22 @@ class ArticleStore:
     ...     store.extend(articles)
     ...     newest = store.load(store.entries()[:50])
 
-    The articles of one source can instead go to a segment of their own
-    (`write_segment`, `save_segment`), a file that a later run whose source
-    did not change adopts (`open_saved`, `adopt`) instead of reading it again.
+    The articles added after `begin_segment` can be saved to a file of their
+    own (`save_segment`), which a later run whose source did not change
+    adopts (`open_saved`, `adopt`) instead of reading that source again.
     """
 
     def __init__(self, folder: str | None = None) -> None:
-        # Each segment file is open for the store's life and closed by `close`;
-        # the temporary one is deleted then.
-        temporary = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
-        self._segments: list[BinaryIO] = [temporary]
-        self._ends = [0]
-        self._writing = 0
-        self._segment_start = 0
+        # Open for the store's life, closed (and so deleted) by `close`.
+        self._file = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
+        self._end = 0
         self._unflushed = False
         self._entries: list[Entry] = []
         self._ordered = True
         self._facet_numbers: dict[Facets, int] = {}
         self.facets: list[Facets] = []
         """Each distinct combination of facets, in the order first met."""
+        self._segment_start = (0, 0)
 
     def __enter__(self) -> ArticleStore:
         return self
@@ -124,8 +120,7 @@ class ArticleStore:
         self.close()
 
     def close(self) -> None:
-        for segment in self._segments:
-            segment.close()
+        self._file.close()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -133,21 +128,13 @@ class ArticleStore:
     def add(self, article: Article) -> None:
         place = marshal.dumps((article.place.source, article.place.position))
         values = marshal.dumps(_values(article), 2)
-        file = self._segments[self._writing]
-        file.write(place)
-        file.write(values)
+        self._file.write(place)
+        self._file.write(values)
         self._unflushed = True
-        end = self._ends[self._writing]
         digest = hashlib.sha256(values).digest()[:_DIGEST_SIZE]
-        tail = _TAIL.pack(
-            self._writing,
-            end,
-            len(place),
-            len(values),
-            self._facet_number(Facets.of(article)),
-            digest,
-        )
-        self._ends[self._writing] = end + len(place) + len(values)
+        facets = self._facet_number(Facets.of(article))
+        tail = _TAIL.pack(self._end, len(place), len(values), facets, digest)
+        self._end += len(place) + len(values)
         order = _NEWEST_FIRST - (article.published - _EPOCH) // _MICROSECOND
         # Ids hold no NUL (XML forbids it), so the id ends there and a
         # shorter id sorts before a longer one it begins, as str does.
@@ -167,73 +154,95 @@ class ArticleStore:
             self.facets.append(facets)
         return number
 
-    def write_segment(self, file: BinaryIO) -> None:
-        """Add the articles that follow to `file` (new, empty, open for writing and
-        reading) until `save_segment`, instead of the temporary file."""
-        self._segments.append(file)
-        self._ends.append(0)
-        self._writing = len(self._segments) - 1
-        self._segment_start = len(self._entries)
+    def begin_segment(self) -> None:
+        """Start a segment: the articles added from now on (before `entries` orders
+        them), which `save_segment` saves."""
+        self._segment_start = (len(self._entries), self._end)
 
-    def save_segment(self, extra: Any = None) -> None:
-        """Finish the segment being written with its index and `extra` (any value
-        marshal writes), so that a later run can adopt it; later articles go to
-        the temporary file again."""
-        if not self._writing:
-            raise RuntimeError("no segment is being written")
-        file = self._segments[self._writing]
-        file.flush()  # the places are read back below
-        entries_start = self._ends[self._writing]
+    def save_segment(self, file: BinaryIO, extra: Any = None) -> None:
+        """Write the articles of the segment begun last to `file` (new and empty), with
+        `extra` (any value marshal writes), for a later run to adopt."""
+        first_entry, data_start = self._segment_start
+        self._flush()
+        checksum = hashlib.sha256()
+
+        def write(data: bytes) -> None:
+            checksum.update(data)
+            file.write(data)
+
+        position = data_start
+        while position < self._end:
+            chunk = os.pread(self._file.fileno(), min(_CHUNK, self._end - position), position)
+            write(chunk)
+            position += len(chunk)
         local: dict[int, int] = {}
-        for entry in self._entries[self._segment_start :]:
-            _, offset, place_length, values_length, facets_number, digest = _tail(entry)
+        for entry in self._entries[first_entry:]:
+            offset, place_length, values_length, facets, digest = _tail(entry)
             key = entry[: -_TAIL.size]
-            position = marshal.loads(_pread(file, place_length, offset))[1]
-            number = local.setdefault(facets_number, len(local))
-            encoded = b"" if position is None else position.encode("utf-8", "surrogatepass")
-            file.write(_LENGTH.pack(len(key)) + key)
-            file.write(_LENGTH.pack(_NO_POSITION if position is None else len(encoded)) + encoded)
-            file.write(_SAVED_TAIL.pack(offset, place_length, values_length, number, digest))
+            position_text = marshal.loads(_pread(self._file, place_length, offset))[1]
+            encoded = (
+                b"" if position_text is None else position_text.encode("utf-8", "surrogatepass")
+            )
+            write(_LENGTH.pack(len(key)) + key)
+            write(_LENGTH.pack(_NO_POSITION if position_text is None else len(encoded)) + encoded)
+            number = local.setdefault(facets, len(local))
+            write(_TAIL.pack(offset - data_start, place_length, values_length, number, digest))
         index_start = file.tell()
         saved_facets = [self.facets[number] for number in local]
-        file.write(
+        write(
             marshal.dumps(([(f.categories, f.authors, f.language) for f in saved_facets], extra))
         )
-        file.write(_TRAILER.pack(entries_start, index_start, _SAVED_MARK))
+        positions = _POSITIONS.pack(self._end - data_start, index_start)
+        checksum.update(positions)
+        file.write(positions + checksum.digest() + _SAVED_MARK)
         file.flush()
-        self.end_segment()
-
-    def end_segment(self) -> None:
-        """Add later articles to the temporary file again, the segment left unsaved."""
-        self._writing = 0
 
     @staticmethod
     def open_saved(file: BinaryIO) -> SavedSegment | None:
-        """The segment saved in `file`, or None if `file` does not end like one."""
+        """The segment saved in `file`, or None unless every byte of it is as saved."""
         try:
-            file.seek(-_TRAILER.size, os.SEEK_END)
-            entries_start, index_start, mark = _TRAILER.unpack(file.read(_TRAILER.size))
-            if mark != _SAVED_MARK:
+            size = file.seek(0, os.SEEK_END)
+            if size < _TRAILER.size:
+                return None
+            file.seek(size - _TRAILER.size)
+            entries_start, index_start, checksum, mark = _TRAILER.unpack(file.read(_TRAILER.size))
+            if mark != _SAVED_MARK or not entries_start <= index_start <= size - _TRAILER.size:
+                return None
+            file.seek(0)
+            hasher = hashlib.sha256()
+            remaining = size - _TRAILER.size
+            while remaining > 0 and (chunk := file.read(min(_CHUNK, remaining))):
+                hasher.update(chunk)
+                remaining -= len(chunk)
+            hasher.update(_POSITIONS.pack(entries_start, index_start))
+            if hasher.digest() != checksum:
                 return None
             file.seek(index_start)
-            facets, extra = marshal.loads(file.read())
+            facets, extra = marshal.loads(file.read(size - _TRAILER.size - index_start))
+            return SavedSegment(
+                file, entries_start, index_start, tuple(Facets(*f) for f in facets), extra
+            )
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
-        return SavedSegment(
-            file, entries_start, index_start, tuple(Facets(*f) for f in facets), extra
-        )
 
     def adopt(self, saved: SavedSegment) -> None:
-        """Add the articles of a segment an earlier run saved."""
-        self._segments.append(saved.file)
-        self._ends.append(saved.entries_start)
-        number = len(self._segments) - 1
+        """Add the articles of a segment an earlier run saved: their values are
+        copied into this store's file, so `saved.file` may be closed after."""
+        self._flush()
+        base = self._end
+        saved.file.seek(0)
+        remaining = saved.entries_start
+        while remaining > 0 and (chunk := saved.file.read(min(_CHUNK, remaining))):
+            self._file.write(chunk)
+            remaining -= len(chunk)
+        self._end += saved.entries_start
+        self._unflushed = True
         numbers = [self._facet_number(facets) for facets in saved.facets]
         for key, _, tail in _saved_entries(saved):
-            offset, place_length, values_length, facets, digest = _SAVED_TAIL.unpack(tail)
+            offset, place_length, values_length, facets, digest = _TAIL.unpack(tail)
             self._entries.append(
                 key
-                + _TAIL.pack(number, offset, place_length, values_length, numbers[facets], digest)
+                + _TAIL.pack(base + offset, place_length, values_length, numbers[facets], digest)
             )
         self._ordered = False
 
@@ -245,30 +254,25 @@ class ArticleStore:
         chosen = [True] * len(self.facets) if wanted is None else list(map(wanted, self.facets))
         if all(chosen):
             return list(self._entries)
-        return [entry for entry in self._entries if chosen[_tail(entry)[4]]]
+        return [entry for entry in self._entries if chosen[_tail(entry)[3]]]
 
     def load(self, entries: Sequence[Entry]) -> list[Article]:
         """The articles of `entries`, in their order."""
-        if self._unflushed:
-            for file in self._segments:
-                file.flush()
-            self._unflushed = False
+        self._flush()
         articles = []
         for entry in entries:
-            number, offset, place_length, values_length, _, digest = _tail(entry)
-            file = self._segments[number]
-            record = _pread(file, place_length + values_length, offset)
-            values = record[place_length:]
-            if hashlib.sha256(values).digest()[:_DIGEST_SIZE] != digest:
-                # A saved segment damaged on disk since an earlier run wrote it.
-                raise DamagedStore(f"{file.name}: damaged at byte {offset}")
+            offset, place_length, values_length, _, _ = _tail(entry)
+            record = _pread(self._file, place_length + values_length, offset)
             source, position = marshal.loads(record[:place_length])
-            articles.append(_article(marshal.loads(values), Place(source, position)))
+            articles.append(
+                _article(marshal.loads(record[place_length:]), Place(source, position))
+            )
         return articles
 
-
-class DamagedStore(Exception):
-    """A saved segment's bytes no longer match the digests in its index."""
+    def _flush(self) -> None:
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
 
 
 def _pread(file: BinaryIO, length: int, offset: int) -> memoryview:
@@ -277,7 +281,7 @@ def _pread(file: BinaryIO, length: int, offset: int) -> memoryview:
 
 
 def _saved_entries(saved: SavedSegment) -> Iterator[tuple[bytes, str | None, bytes]]:
-    """Each saved entry's key (order, id, NUL), position and saved tail."""
+    """Each saved entry's key (order, id, NUL), position and tail."""
     file = saved.file
     file.seek(saved.entries_start)
     while file.tell() < saved.index_start:
@@ -289,19 +293,17 @@ def _saved_entries(saved: SavedSegment) -> Iterator[tuple[bytes, str | None, byt
             if position_length == _NO_POSITION
             else file.read(position_length).decode("utf-8", "surrogatepass")
         )
-        yield key, position, file.read(_SAVED_TAIL.size)
+        yield key, position, file.read(_TAIL.size)
 
 
 def digest(entry: Entry) -> bytes:
     """A digest of everything the entry's article renders from (not its place)."""
-    digest: bytes = _tail(entry)[5]
+    digest: bytes = _tail(entry)[4]
     return digest
 
 
-def _tail(entry: Entry) -> tuple[int, int, int, int, int, bytes]:
-    fields: tuple[int, int, int, int, int, bytes] = _TAIL.unpack_from(
-        entry, len(entry) - _TAIL.size
-    )
+def _tail(entry: Entry) -> tuple[int, int, int, int, bytes]:
+    fields: tuple[int, int, int, int, bytes] = _TAIL.unpack_from(entry, len(entry) - _TAIL.size)
     return fields
 
 
