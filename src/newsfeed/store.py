@@ -3,7 +3,7 @@
 Publishing a site needs all of its articles in feed order, but renders them
 a page at a time, and a site of a million articles does not fit in memory
 as Article objects (several KB each). An `ArticleStore` keeps one short key
-per article in memory (about 100 bytes: where it goes in feed order, where
+per article in memory (about 150 bytes: where it goes in feed order, where
 its contents lie in a temporary file, which facets a `Selection` reads, and
 a digest of its contents) and writes the article itself to that file, from
 which `load` reads back only the articles of the documents being rendered.
