@@ -7,9 +7,10 @@ bytes, name, size and modification time (a text file without a date is
 dated by it), the feed settings, the encoding and newsfeed's own code; the
 next run that finds the same digest adopts that file instead of reading the
 source: its articles, and the problems reading it found (reported again at
-the same places), are what reading it again would give. A saved file is
-checked whole (SHA-256) before it is used; one that does not match is
-ignored and the source read again.
+the same places), are what reading it again would give. A saved file's
+index is checked (SHA-256) before it is used, and each article's values
+against their digest when loaded: the build then starts again without the
+cache.
 
 Only what does not depend on other sources is kept: a file in which a record
 repeated an id is read again next time, and a saved file whose ids were
@@ -102,6 +103,11 @@ class ReadCache:
     def use(self, path: Path) -> None:
         """Keep `path` when this run prunes the folder."""
         self._used.add(path.name)
+
+    def clear(self) -> None:
+        """Forget every saved source: the next reads save them again."""
+        self._used.clear()
+        self.prune()
 
     def prune(self) -> None:
         """Remove the saved sources this run did not use, and partial files of dead runs."""

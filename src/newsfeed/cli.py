@@ -35,7 +35,7 @@ from newsfeed.records import Reading, normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
 from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore
+from newsfeed.store import ArticleStore, DamagedStore
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -234,6 +234,26 @@ def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
     problems: list[Problem] = []
     cache = _read_cache(config, problems)
+    try:
+        return _build(args, config, cache, problems, report=True)
+    except DamagedStore as damage:
+        assert cache is not None  # only saved segments can be damaged
+        print(
+            f"{cache.folder}: warning: cache: {damage}; building again without it", file=sys.stderr
+        )
+        cache.clear()
+        # The same sources give the same problems: they were reported already.
+        return _build(args, config, cache, [], report=False)
+
+
+def _build(
+    args: argparse.Namespace,
+    config: SiteConfig,
+    cache: ReadCache | None,
+    problems: list[Problem],
+    *,
+    report: bool,
+) -> int:
     site = config.site
     reading = Reading(problems=problems)
     with ArticleStore() as store:
@@ -251,7 +271,7 @@ def run_build(args: argparse.Namespace) -> int:
             where = error.filename or tempfile.gettempdir()
             print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
             return EXIT_FAILED
-        code = _publish_read(args, site, store, reading)
+        code = _publish_read(args, site, store, reading, report)
     if cache is not None and not reading.unreadable:
         cache.prune()
     return code
@@ -275,9 +295,10 @@ def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None
 
 
 def _publish_read(
-    args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading
+    args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading, report: bool
 ) -> int:
-    _report(reading.problems)
+    if report:
+        _report(reading.problems)
     errors = reading.errors
     if reading.unreadable:
         print(

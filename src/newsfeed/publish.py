@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import math
+import os
 import time
 import urllib.error
 import urllib.parse
@@ -180,10 +181,13 @@ def _publish(site: Site, store: ArticleStore) -> Outcome:
 
 def _remove_stale_temporaries(out: Path) -> None:
     """Delete temporary files that a killed run left: under the lock, no one writes them."""
-    for name in FILE_NAMES.values():
-        for stale in out.rglob(temporary_prefix(Path(name)) + "*"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    prefixes = tuple(temporary_prefix(Path(name)) for name in FILE_NAMES.values())
+    # One walk for every name: a site with archives has a folder per page.
+    for folder, _, names in os.walk(out):
+        for name in names:
+            if name.startswith(prefixes):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
 
 
 def expand(site: Site, facets: Sequence[Facets]) -> list[FeedPlan]:

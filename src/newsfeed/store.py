@@ -34,7 +34,7 @@ from newsfeed.model import Article, Author, Image, Place
 _TAIL = struct.Struct(">QIII16s")
 _LENGTH = struct.Struct(">H")
 #: At the end of a saved segment: where its entries and its index start, a
-#: SHA-256 of everything before the checksum, and a mark.
+#: SHA-256 of them and of those two positions, and a mark.
 _TRAILER = struct.Struct(">QQ32s8s")
 _POSITIONS = struct.Struct(">QQ")
 _SAVED_MARK = b"nfstore2"
@@ -170,10 +170,12 @@ class ArticleStore:
             checksum.update(data)
             file.write(data)
 
+        # The values carry their own digests, checked as they are loaded; the
+        # index is checked whole before the segment is adopted.
         position = data_start
         while position < self._end:
             chunk = os.pread(self._file.fileno(), min(_CHUNK, self._end - position), position)
-            write(chunk)
+            file.write(chunk)
             position += len(chunk)
         local: dict[int, int] = {}
         for entry in self._entries[first_entry:]:
@@ -199,7 +201,8 @@ class ArticleStore:
 
     @staticmethod
     def open_saved(file: BinaryIO) -> SavedSegment | None:
-        """The segment saved in `file`, or None unless every byte of it is as saved."""
+        """The segment saved in `file`, or None unless every byte of its index is as
+        saved (each article's values are checked as `load` reads them)."""
         try:
             size = file.seek(0, os.SEEK_END)
             if size < _TRAILER.size:
@@ -208,9 +211,9 @@ class ArticleStore:
             entries_start, index_start, checksum, mark = _TRAILER.unpack(file.read(_TRAILER.size))
             if mark != _SAVED_MARK or not entries_start <= index_start <= size - _TRAILER.size:
                 return None
-            file.seek(0)
+            file.seek(entries_start)
             hasher = hashlib.sha256()
-            remaining = size - _TRAILER.size
+            remaining = size - _TRAILER.size - entries_start
             while remaining > 0 and (chunk := file.read(min(_CHUNK, remaining))):
                 hasher.update(chunk)
                 remaining -= len(chunk)
@@ -261,18 +264,24 @@ class ArticleStore:
         self._flush()
         articles = []
         for entry in entries:
-            offset, place_length, values_length, _, _ = _tail(entry)
+            offset, place_length, values_length, _, digest = _tail(entry)
             record = _pread(self._file, place_length + values_length, offset)
+            values = record[place_length:]
+            if hashlib.sha256(values).digest()[:_DIGEST_SIZE] != digest:
+                # Copied in from a saved segment damaged on disk since it was saved.
+                raise DamagedStore(f"an article's values do not match their digest at {offset}")
             source, position = marshal.loads(record[:place_length])
-            articles.append(
-                _article(marshal.loads(record[place_length:]), Place(source, position))
-            )
+            articles.append(_article(marshal.loads(values), Place(source, position)))
         return articles
 
     def _flush(self) -> None:
         if self._unflushed:
             self._file.flush()
             self._unflushed = False
+
+
+class DamagedStore(Exception):
+    """An article's values no longer match their digest: a saved segment was damaged."""
 
 
 def _pread(file: BinaryIO, length: int, offset: int) -> memoryview:
