@@ -8,6 +8,10 @@ for problem in reading.problems:
     print(problem)
 feed = newsfeed.Feed(settings, reading.articles)
 feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
+
+# A whole site, as `newsfeed build` publishes it (index, archives, fan-outs):
+site = newsfeed.Site(settings, Path("public"), (newsfeed.FeedPlan(archive=True),))
+outcome = newsfeed.publish(site, "articles/")
 """
 
 from newsfeed.discovery import discovery_links
@@ -23,9 +27,10 @@ from newsfeed.model import (
     Problem,
     SourceError,
 )
+from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
+from newsfeed.reading import read_articles
 from newsfeed.records import Reading
 from newsfeed.serve import Response, respond
-from newsfeed.sources import read_articles
 from newsfeed.sources.sql import SqlSource
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
@@ -36,21 +41,26 @@ __all__ = [
     "Author",
     "Document",
     "Feed",
+    "FeedPlan",
     "FeedSettings",
     "Finding",
     "Image",
     "InputError",
     "InputWarning",
     "InvalidFeed",
+    "Outcome",
     "Place",
     "Problem",
     "Reading",
     "Response",
+    "Selection",
+    "Site",
     "SourceError",
     "SqlSource",
     "Written",
     "__version__",
     "discovery_links",
+    "publish",
     "read_articles",
     "respond",
     "validate",

@@ -11,19 +11,18 @@ import argparse
 import codecs
 import json
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
-from newsfeed.cache import ReadCache, default_cache_folder, read_into
 from newsfeed.config import ConfigError, SiteConfig, with_overrides
 from newsfeed.config import load as load_config
 from newsfeed.dates import DateError, get_timezone
 from newsfeed.feed import FORMATS, Format
-from newsfeed.model import Author, FeedSettings, Place, Problem, check_http_url
+from newsfeed.model import Author, FeedSettings, Problem, check_http_url
+from newsfeed.progress import Progress
 from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
@@ -31,11 +30,10 @@ from newsfeed.publish import (
     ping_hub,
     publish,
 )
-from newsfeed.records import Reading, normalise_language, split_name_email
+from newsfeed.records import normalise_language, split_name_email
 from newsfeed.show import UnreadableFeed, render_text
 from newsfeed.show import load as load_feed
 from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore, DamagedStore
 from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
 
@@ -213,12 +211,21 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
     cache.add_argument(
         "--cache",
         metavar="DIR",
-        help="where to keep what was read of each source file, so that the next run "
-        "reads only files that changed (default: a folder per output folder under "
+        help="where to keep the site index (what was read of each source and written of "
+        "each feed), so that the next run reads only the sources and renders only the "
+        "feeds that changed (default: a folder per output folder under "
         "$XDG_CACHE_HOME or ~/.cache/newsfeed)",
     )
     cache.add_argument(
-        "--no-cache", action="store_true", help="read every source file, keep nothing"
+        "--no-cache",
+        action="store_true",
+        help="read every source and render every feed, keep no index",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="how many documents to render at once (default: the number of cores)",
     )
     build.add_argument(
         "--strict", action="store_true", help="any bad record is fatal: write nothing"
@@ -232,86 +239,18 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
-    problems: list[Problem] = []
-    cache = _read_cache(config, problems)
-    try:
-        return _build(args, config, cache, problems, report=True)
-    except DamagedStore as damage:
-        assert cache is not None  # only saved segments can be damaged
-        print(
-            f"{cache.folder}: warning: cache: {damage}; building again without it", file=sys.stderr
-        )
-        cache.clear()
-        # The same sources give the same problems: they were reported already.
-        return _build(args, config, cache, [], report=False)
-
-
-def _build(
-    args: argparse.Namespace,
-    config: SiteConfig,
-    cache: ReadCache | None,
-    problems: list[Problem],
-    *,
-    report: bool,
-) -> int:
     site = config.site
-    reading = Reading(problems=problems)
-    with ArticleStore() as store:
-        # Streamed into the store: a site of any size never sits in memory whole.
-        try:
-            read_into(
-                store,
-                list(config.sources),
-                site.settings,
-                reading.problems,
-                encoding=config.encoding,
-                cache=cache,
-            )
-        except OSError as error:  # the store's temporary file: sources report their own
-            where = error.filename or tempfile.gettempdir()
-            print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
-            return EXIT_FAILED
-        code = _publish_read(args, site, store, reading, report)
-    if cache is not None and not reading.unreadable:
-        cache.prune()
-    return code
-
-
-def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None:
-    """The cache folder the build uses, or None (with a warning if it cannot be made)."""
-    if config.cache is False:
-        return None
-    folder = default_cache_folder(config.site.out) if config.cache is True else config.cache
+    progress = Progress(enabled=None if not args.quiet else False)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        problems.append(
-            Place(str(folder)).warning(
-                "cache", f"cannot use it ({error.strerror or error}): every source is read"
-            )
+        outcome = publish(
+            site,
+            list(config.sources),
+            encoding=config.encoding,
+            cache=config.cache,
+            jobs=args.jobs or config.jobs,
+            strict=args.strict,
+            progress=progress,
         )
-        return None
-    return ReadCache(folder, config.site.settings, config.encoding)
-
-
-def _publish_read(
-    args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading, report: bool
-) -> int:
-    if report:
-        _report(reading.problems)
-    errors = reading.errors
-    if reading.unreadable:
-        print(
-            f"newsfeed: {len(reading.unreadable)} source(s) could not be read: nothing written, "
-            "so the feeds keep their last good version",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    if errors and args.strict:
-        print(f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        outcome = publish(site, store)
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED
@@ -321,6 +260,18 @@ def _publish_read(
         print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
         return EXIT_FAILED
     _report(outcome.problems)
+    if outcome.stopped == "unreadable":
+        print(
+            f"newsfeed: {len(outcome.unreadable)} source(s) could not be read: nothing written, "
+            "so the feeds keep their last good version",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if outcome.stopped == "strict":
+        print(
+            f"newsfeed: {outcome.skipped} error(s) and --strict: nothing written", file=sys.stderr
+        )
+        return EXIT_FAILED
     for written in outcome.files:
         if written.status == "invalid":
             print(f"{written.path}: not written: it does not validate", file=sys.stderr)
@@ -330,15 +281,17 @@ def _publish_read(
                 f"{written.path}: {written.status} ({count} {_plural(count, 'entry', 'entries')})"
             )
     if not args.quiet:
+        for path in outcome.removed:
+            print(f"{path}: removed")
         counts = {s: sum(w.status == s for w in outcome.files) for s in ("written", "unchanged")}
         print(
             f"newsfeed: {counts['written']} written, {counts['unchanged']} unchanged, "
-            f"skipped {len(errors)} records"
+            f"skipped {outcome.skipped} records"
         )
     _report(ping_hub(site, outcome))
     if outcome.failed:
         return EXIT_FAILED
-    return EXIT_SKIPPED if errors else EXIT_OK
+    return EXIT_SKIPPED if outcome.skipped else EXIT_OK
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -428,6 +381,8 @@ def _check_options(args: argparse.Namespace) -> None:
             raise UsageError(f"{option}: {value!r} is not an absolute http(s) URL")
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit: must be at least 1")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs: must be at least 1")
     if args.max_bytes is not None and args.max_bytes < 0:
         raise UsageError("--max-bytes: must be 0 (no budget) or more")
     if args.language is not None and normalise_language(args.language) is None:
