@@ -7,7 +7,7 @@ What feedgen gets wrong is corrected in `corrections`, not here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -72,6 +72,10 @@ def serialize(root: etree._Element) -> bytes:
     return data
 
 
+#: When a feed without entries says it was updated: a fixed date, never "now".
+_NO_ENTRIES = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def newest_update(articles: Sequence[Article]) -> datetime | None:
     return max((a.updated for a in articles), default=None)
 
@@ -91,11 +95,11 @@ def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[A
     if settings.icon:
         fg.icon(settings.icon)
     _add_feed_authors(fg, settings, articles)
-    # feedgen stamps documents with "now"; the newest entry makes them reproducible.
-    newest = newest_update(articles)
-    if newest is not None:
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
+    # feedgen stamps documents with "now"; the newest entry makes them reproducible,
+    # and a feed without entries (a selection nothing matches yet) has a fixed date.
+    newest = newest_update(articles) or _NO_ENTRIES
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
 
 
 def _add_feed_authors(
