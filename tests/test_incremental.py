@@ -312,3 +312,27 @@ def test_documents_whose_entries_did_not_change_are_not_rendered_again(
         "feed.json",
         "rss.xml",
     ]
+
+
+# -- all cores ------------------------------------------------------------------------
+
+
+def test_documents_rendered_in_parallel_have_the_bytes_of_one_job(tmp_path: Path) -> None:
+    state = Input(
+        {
+            "a.jsonl": [
+                record(f"n-{n}", n, [f"Tema {n % 9}", CATEGORIES[n % 5]], [AUTHORS[n % 3]], "T")
+                for n in range(40)
+            ]
+        }
+    )
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    state.write(sources)
+    one = publish(site(tmp_path / "one", 3, "N", 2), [sources], cache=False, jobs=1)
+    many = publish(site(tmp_path / "many", 3, "N", 2), [sources], cache=False, jobs=3)
+    assert len(one.files) == len(many.files) > 16  # enough to start workers
+    assert files(tmp_path / "one") == files(tmp_path / "many")
+    assert [w.path.relative_to(tmp_path / "one") for w in one.files] == [
+        w.path.relative_to(tmp_path / "many") for w in many.files
+    ]

@@ -283,6 +283,10 @@ def _index_path(site: Site, cache: Path | bool, problems: list[Problem]) -> Path
             )
         )
         return None
+    # Saved sources of the cache that the index replaced: of no use any more.
+    for saved in folder.glob("*.articles"):
+        with contextlib.suppress(OSError):
+            saved.unlink()
     return folder / INDEX_NAME
 
 
@@ -703,7 +707,8 @@ class _Publisher:
     def _remove_unwanted(self) -> None:
         """Remove the files of recorded documents this run did not make."""
         wanted = {self._key(path) for path in self.results}
-        unwanted = sorted(key for key in self.index.documents() if key not in wanted)
+        # What the index held when the run began: a document noted since is wanted.
+        unwanted = sorted(key for key in self.recorded if key not in wanted)
         for key in unwanted:
             path = self.site.out / key
             with contextlib.suppress(FileNotFoundError):
