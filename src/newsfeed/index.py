@@ -45,8 +45,9 @@ from newsfeed.model import (
     Problem,
     SourceError,
 )
+from newsfeed.sources.position import Position
 
-#: Raised when the tables change meaning; an index of another version is rebuilt.
+#: Raised when the tables change meaning: an index of another version is built again.
 SCHEMA_VERSION = 1
 INDEX_NAME = "site-index.sqlite3"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -121,16 +122,6 @@ class DamagedIndex(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Resume:
-    """Where reading an append-only file ended: the byte offset, the lines read,
-    and what the reader needs to go on (a CSV file's columns)."""
-
-    offset: int
-    line: int
-    columns: tuple[str, ...] | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class SourceState:
     """A source as it was last read."""
 
@@ -140,7 +131,7 @@ class SourceState:
     inode: int | None
     checked_ns: int | None
     digest: bytes | None
-    resume: Resume | None
+    resume: Position | None
     next_seq: int
     complete: bool
     unknown_reported: frozenset[tuple[str, str]]
@@ -159,7 +150,7 @@ class SourceRead:
     inode: int | None = None
     checked_ns: int | None = None
     digest: bytes | None = None
-    resume: Resume | None = None
+    resume: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +170,13 @@ class DocumentState:
 class SiteIndex:
     """One site's index, open for one run (`open`), or a temporary one (`temporary`)."""
 
-    def __init__(self, path: Path, *, temporary: bool = False) -> None:
+    def __init__(self, path: Path, *, temporary: bool = False, read_only: bool = False) -> None:
         self.path = path
-        self.temporary_file = temporary
+        self.temporary_file = temporary and not read_only
+        if read_only:
+            # Another process's view of an index this one does not change (rendering).
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            return
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -293,7 +288,7 @@ class SiteIndex:
             row[3],
             row[4],
             row[5],
-            None if resume is None else Resume(resume[0], resume[1], resume[2]),
+            None if resume is None else Position(resume[0], resume[1], resume[2]),
             row[7],
             bool(row[8]),
             frozenset(tuple(item) for item in unknown),
@@ -596,15 +591,6 @@ def remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
-
-
-def reader(path: Path) -> SiteIndex:
-    """Another connection to the index at `path`, for a process that renders from it."""
-    index = SiteIndex.__new__(SiteIndex)
-    index.path = path
-    index.temporary_file = False
-    index._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-    return index
 
 
 def order_key(article: Article) -> int:

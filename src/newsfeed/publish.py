@@ -69,7 +69,6 @@ from newsfeed.index import (
     DocumentState,
     Entry,
     SiteIndex,
-    reader,
     remove,
 )
 from newsfeed.model import ArchiveLinks, FeedSettings, InputWarning, Place, Problem, SourceError
@@ -485,7 +484,7 @@ _worker_index: list[SiteIndex] = []
 
 
 def _start_worker(path: Path) -> None:
-    _worker_index.append(reader(path))
+    _worker_index.append(SiteIndex(path, read_only=True))
 
 
 def _render_in_worker(job: _Job) -> list[_Done]:

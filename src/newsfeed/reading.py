@@ -20,13 +20,13 @@ import os
 import stat
 import time
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import TypeAlias
 
-from newsfeed.index import Resume, SiteIndex, SourceRead
+from newsfeed.index import SiteIndex, SourceRead
 from newsfeed.model import Article, FeedSettings, Problem, SourceError
 from newsfeed.progress import Progress
 from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
@@ -238,8 +238,7 @@ def _read_file(
     first = 0
     if state is not None and prefix is not None and prefix == state.digest:
         assert state.resume is not None
-        resume = state.resume
-        read = Position(resume.offset, resume.line, resume.columns)
+        read = state.resume
         reader.reported_unknown.update(state.unknown_reported)
         first = state.next_seq
     if resumable:
@@ -250,10 +249,11 @@ def _read_file(
         records = records_of(source, problems, encoding)
     articles = reader.iter_articles(records, problems)
 
-    def at_end(complete: bool) -> Resume | None:
+    def at_end(complete: bool) -> Position | None:
+        """Where the next run goes on reading, if the file is read whole to its end."""
         if not (resumable and complete and read.whole and read.offset == status.st_size):
             return None
-        return Resume(read.offset, read.line, read.columns)
+        return read
 
     _replace(
         index,
@@ -280,7 +280,8 @@ def _replace(
     first: int,
     *,
     append: bool = False,
-    file: tuple[os.stat_result, int, bytes | None, object] | None = None,
+    file: tuple[os.stat_result, int, bytes | None, Callable[[bool], Position | None]]
+    | None = None,
 ) -> None:
     marks: list[int] = []
 
@@ -297,7 +298,7 @@ def _replace(
         if file is None:
             return SourceRead(placed, reader.records_without_id, False, unknown)
         status, checked, digest, at_end = file
-        resume = at_end(complete)  # type: ignore[operator]
+        resume = at_end(complete)
         return SourceRead(
             placed,
             reader.records_without_id,
