@@ -208,11 +208,13 @@ def test_an_article_changed_in_the_index_is_damage_not_news(
     source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 5)))
     out = tmp_path / "out"
     build(out, source, options=("--quiet",))
-    index = default_cache_folder(out) / INDEX_NAME
-    data = bytearray(index.read_bytes())
-    at = data.index(b"Noticia 4")
-    data[at : at + 9] = b"Noticia X"
-    index.write_bytes(bytes(data))
+    connection = sqlite3.connect(default_cache_folder(out) / INDEX_NAME)
+    with connection:  # values of another article, under the digest of this one's
+        connection.execute(
+            "UPDATE articles SET vals = (SELECT vals FROM articles "
+            "WHERE entry_id = CAST('ja-1' AS BLOB)) WHERE entry_id = CAST('ja-4' AS BLOB)"
+        )
+    connection.close()
     (out / "rss.xml").unlink()
     assert build(out, source, options=("--quiet",)) == 0
     assert b"Noticia 4" in (out / "rss.xml").read_bytes()
