@@ -48,16 +48,15 @@ from newsfeed.feed import (
 )
 from newsfeed.files import temporary_prefix, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
+from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.store import ArticleStore, Entry, Facets
 from newsfeed.store import digest as article_digest
-from newsfeed.text import slugify
 
 #: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".newsfeed.lock"
 MANIFEST_NAME = ".newsfeed-archive.json"
 PENDING_PINGS_NAME = ".newsfeed-websub-pending.json"
-ARCHIVE_FOLDER = "archive"
 ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 
 
@@ -88,7 +87,7 @@ class FeedPlan:
 
     `path` is the feed's folder below the output folder ("" for the main
     feed). `fan_out` ("category" or "author") makes one feed per value found
-    instead, in `path/{slug}/`.
+    instead, in `path/{folder}/` (`plans.fan_out_folder`).
     """
 
     path: str = ""
@@ -107,6 +106,11 @@ class Site:
     out: Path
     plans: tuple[FeedPlan, ...] = (FeedPlan(),)
     lock_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        collision = check_plans(self.plans)
+        if collision:
+            raise PlanCollision(collision)
 
 
 @dataclass(slots=True)
@@ -194,21 +198,26 @@ def expand(site: Site, facets: Sequence[Facets]) -> list[FeedPlan]:
     """The plans with each fan-out replaced by one plan per value found in `facets`
     (in the order the articles were read), in slug order.
 
-    Values with the same slug ("Economía", "economia") share one feed, named
-    after the first one met; a value without a slug goes to the folder "-".
+    Values that are one name spelled two ways ("Economía", "economia") share
+    one feed, named after the first one met; other values never share a folder.
     """
     plans: list[FeedPlan] = []
     for plan in site.plans:
         if plan.fan_out is None:
             plans.append(plan)
             continue
+        names = [
+            name
+            for found in facets
+            for name in (found.categories if plan.fan_out == "category" else found.authors)
+        ]
+        folders = fan_out_folders(names)
         values: dict[str, str] = {}
         spellings: dict[str, set[str]] = {}
-        for found in facets:
-            for name in found.categories if plan.fan_out == "category" else found.authors:
-                slug = slugify(name) or "-"
-                values.setdefault(slug, name)
-                spellings.setdefault(slug, set()).add(name.casefold())
+        for name in names:
+            slug = folders[name]
+            values.setdefault(slug, name)
+            spellings.setdefault(slug, set()).add(name.casefold())
         for slug, name in sorted(values.items()):
             chosen = frozenset(spellings[slug])
             selection = (
