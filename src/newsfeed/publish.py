@@ -46,7 +46,7 @@ from newsfeed.feed import (
     Written,
     write_document,
 )
-from newsfeed.files import temporary_prefix, write_if_changed
+from newsfeed.files import is_temporary, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
 from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.store import ArticleStore, Entry, Facets
@@ -134,11 +134,24 @@ class LockTimeout(Exception):
     """Another run holds the output folder's lock for longer than we wait."""
 
 
+#: The lock files this process holds: `locked` inside `locked` holds on.
+_held: set[str] = set()
+
+
 @contextlib.contextmanager
 def locked(folder: Path, timeout: float) -> Iterator[None]:
-    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies)."""
+    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies).
+
+    A run takes it before it reads any source and holds it to its end, or a
+    run that stalled after reading could overwrite a later run's output with
+    older articles; `publish` and `ping_hub` take it again inside at no cost.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
+    key = os.path.realpath(path)
+    if key in _held:
+        yield
+        return
     with path.open("a") as handle:
         deadline = time.monotonic() + timeout
         while True:
@@ -151,9 +164,11 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
                         f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
                     ) from None
                 time.sleep(0.1)
+        _held.add(key)
         try:
             yield
         finally:
+            _held.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -185,11 +200,10 @@ def _publish(site: Site, store: ArticleStore) -> Outcome:
 
 def _remove_stale_temporaries(out: Path) -> None:
     """Delete temporary files that a killed run left: under the lock, no one writes them."""
-    prefixes = tuple(temporary_prefix(Path(name)) for name in FILE_NAMES.values())
     # One walk for every name: a site with archives has a folder per page.
     for folder, _, names in os.walk(out):
         for name in names:
-            if name.startswith(prefixes):
+            if is_temporary(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
 
