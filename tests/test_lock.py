@@ -14,7 +14,8 @@ from pathlib import Path
 import feedparser  # type: ignore[import-untyped]
 import pytest
 
-from newsfeed.publish import LOCK_NAME
+import newsfeed
+from newsfeed.publish import LOCK_NAME, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
 #: A bound on every wait for the other process; reaching it fails the test.
@@ -324,3 +325,15 @@ def test_the_lock_is_taken_before_any_source_is_read(
     assert run.stderr == (
         f"newsfeed: {out / LOCK_NAME}: another newsfeed run is writing here; gave up after 0.5s\n"
     )
+
+
+def test_a_process_that_holds_the_lock_can_publish_under_it(tmp_path: Path) -> None:
+    settings = newsfeed.FeedSettings(title="Noticias", link=SITE)
+    record = {"id": "n-1", "title": "Noticia 1", "published": "2026-11-01T10:00:00Z"}
+    (article,) = newsfeed.read_articles([record], settings).articles
+    site = Site(settings, tmp_path, lock_timeout=0)
+    # Held around reading and publishing, as the command line does: publish
+    # takes it again inside, and does not wait for itself.
+    with locked(tmp_path, 0):
+        outcome = publish(site, [article])
+    assert [w.status for w in outcome.files] == ["written"] * 3
