@@ -241,7 +241,7 @@ def run_build(args: argparse.Namespace) -> int:
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED
-    except OSError as error:  # the lock file, or a WebSub ping's state
+    except OSError as error:  # the lock file, the store's file, the WebSub queue
         return _cannot_write(error.filename or site.out, error)
 
 

@@ -35,13 +35,13 @@ def fan_out_folder(name: str, digits: int = DIGEST_DIGITS) -> str:
     spacing ("Política Internacional" -> "politica-internacional") and fits
     in `MAX_FOLDER_BYTES`. Otherwise it is the slug cut at a character to
     fit, "_" and `digits` hex digits of the SHA-256 of the name's fold
-    ("C++" -> "c_6cd8...", "C#" -> "c_0cb4..."). A slug never holds "_",
-    so the two kinds of names never meet; names with the same fold
-    ("Economía", "economia") share their folder, and no others do.
+    ("C++" -> "c_cedb1bac7efcd7db", "C#" -> "c_951a4d36e0a9018b"). A slug
+    never holds "_", so the two kinds of names never meet; names with the
+    same fold ("Economía", "economia") share their folder, and no others do.
     """
     folded = fold_name(name)
     slug = slugify(folded, max_length=len(folded))
-    if slug and slug == folded and len(slug.encode()) <= MAX_FOLDER_BYTES:
+    if slug and slug == folded and len(slug.encode("utf-8", "surrogatepass")) <= MAX_FOLDER_BYTES:
         return slug
     digest = hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
     room = MAX_FOLDER_BYTES - len(digest) - 1
