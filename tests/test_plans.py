@@ -67,6 +67,18 @@ def test_a_name_whose_slug_loses_only_case_accents_and_spacing_is_its_slug() -> 
     assert fan_out_folder("Политика") == "политика"
 
 
+def test_punctuation_between_words_is_spacing() -> None:
+    assert fan_out_folder("Arts & Culture") == fan_out_folder("arts, culture") == "arts-culture"
+    assert fan_out_folder("Women’s Rights") == "women-s-rights"
+    assert fan_out_folder("U.S. Politics") == "u-s-politics"
+    assert fan_out_folder("Opinión | Editorial") == "opinion-editorial"
+
+
+def test_a_name_whose_slug_drops_other_characters_gets_a_digest() -> None:
+    assert fan_out_folder("Yahoo!") == "yahoo_a8799672c1240582"
+    assert fan_out_folder("100%") == "100_32e48995f98ce3b7"
+
+
 def test_names_that_slug_alike_but_differ_get_folders_of_their_own(tmp_path: Path) -> None:
     folder = build_fan_out(tmp_path, ["C", "C++", "C#"])
     assert fan_out_folder("C") == "c"

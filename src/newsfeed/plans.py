@@ -31,10 +31,11 @@ DIGEST_DIGITS = 16
 def fan_out_folder(name: str, digits: int = DIGEST_DIGITS) -> str:
     """The folder of the fan-out feed of `name` (a category or an author).
 
-    It is the name's slug when the slug loses nothing but case, accents and
-    spacing ("Política Internacional" -> "politica-internacional") and fits
-    in `MAX_FOLDER_BYTES`. Otherwise it is the slug cut at a character to
-    fit, "_" and `digits` hex digits of the SHA-256 of the name's fold
+    It is the name's slug when the slug loses nothing but case, accents,
+    spaces and the punctuation between words (`text.fold_name`: "Arts &
+    Culture" -> "arts-culture") and fits in `MAX_FOLDER_BYTES`. Otherwise
+    it is the slug cut at a character to fit, "_" and `digits` hex digits of
+    the SHA-256 of the name's fold
     ("C++" -> "c_cedb1bac7efcd7db", "C#" -> "c_951a4d36e0a9018b"). A slug
     never holds "_", so the two kinds of names never meet; names with the
     same fold ("Economía", "economia") share their folder, and no others do.

@@ -276,11 +276,13 @@ def slugify(s: str, max_length: int = 80) -> str:
 
 def fold_name(s: str) -> str:
     """`s` folded as `slugify` folds it (steps 1 to 4, without a length limit),
-    except that characters other than letters, digits, spaces and dashes are kept.
+    except that only spaces and the punctuation that joins words (dashes,
+    quotes, brackets, & , . / : ; | ·) become "-": every other character is kept.
 
     Two names with the same fold are one name spelled two ways ("Economía",
-    "economia", "ECONOMÍA"); when the fold equals the slug, the slug lost
-    nothing else ("C++" folds to "c++" but slugs to "c", as "C#" does).
+    "ECONOMIA"; "Arts & Culture", "arts, culture"); when the fold equals the
+    slug, the slug lost nothing else ("C++" folds to "c++" but slugs to "c",
+    as "C#" and "C" do).
     """
     return _fold(s, keep_symbols=True)
 
@@ -294,15 +296,24 @@ def _fold(s: str, *, keep_symbols: bool) -> str:
             # script's letter it may be part of the letter (й, Devanagari).
             if chars and not chars[-1].isascii():
                 chars.append(char)
-        elif char.isalnum() or (keep_symbols and not _is_space_or_dash(char)):
+        elif char.isalnum() or (keep_symbols and not _joins_words(char)):
             chars.append(char)
         elif chars and chars[-1] != "-":
             chars.append("-")
     return unicodedata.normalize("NFC", "".join(chars)).strip("-")
 
 
-def _is_space_or_dash(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) == "Pd"
+#: Punctuation that only separates words: dashes, connectors, brackets, quotes.
+_WORD_JOINING_CATEGORIES = frozenset({"Pd", "Pc", "Ps", "Pe", "Pi", "Pf"})
+_WORD_JOINING = frozenset("&,./:;|'\"\u00b7")
+
+
+def _joins_words(char: str) -> bool:
+    return (
+        char.isspace()
+        or char in _WORD_JOINING
+        or unicodedata.category(char) in _WORD_JOINING_CATEGORIES
+    )
 
 
 def _truncate(slug: str, max_length: int) -> str:
