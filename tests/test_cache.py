@@ -315,14 +315,15 @@ def test_an_index_on_a_full_disk_is_a_warning_and_the_build_goes_on_without_it(
         real(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(SiteIndex, "replace_source", full_disk)
-    source = jsonl(tmp_path / "a.jsonl", record(1))
+    sources = [jsonl(tmp_path / "a.jsonl", record(1)), jsonl(tmp_path / "b.jsonl", record(2))]
     out = tmp_path / "out"
-    assert build(out, source, options=("--quiet",)) == 0
+    assert build(out, *sources, options=("--quiet",)) == 0
     index = default_cache_folder(out) / INDEX_NAME
+    # One line however many sources: the disk that refused one refuses them all.
     assert capsys.readouterr().err == (
         f"{index}: warning: index: cannot write it (No space left on device): built without it\n"
     )
-    assert b"Noticia 1" in (out / "rss.xml").read_bytes()
+    assert b"Noticia 2" in (out / "rss.xml").read_bytes()
 
 
 # -- appended files --------------------------------------------------------------------

@@ -27,6 +27,7 @@ from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
     Site,
+    locked,
     ping_hub,
     publish,
 )
@@ -240,25 +241,36 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
     site = config.site
-    progress = Progress(enabled=None if not args.quiet else False)
     try:
-        outcome = publish(
-            site,
-            list(config.sources),
-            encoding=config.encoding,
-            cache=config.cache,
-            jobs=args.jobs or config.jobs,
-            strict=args.strict,
-            progress=progress,
-        )
+        # From before the first source is read to the end of the run.
+        with locked(site.out, site.lock_timeout):
+            return _run_build(args, config)
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED
-    except OSError as error:
-        # Every file is replaced atomically: what was written stays whole, the rest is old.
-        where = error.filename or site.out
-        print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILED
+    except OSError as error:  # the lock file, an output file, the index, the WebSub queue
+        return _cannot_write(error.filename or site.out, error)
+
+
+def _cannot_write(where: object, error: OSError) -> int:
+    """One line for a file that could not be written (a full disk, a folder not
+    ours): every file is replaced atomically, so what was written stays whole."""
+    print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
+    site = config.site
+    progress = Progress(enabled=None if not args.quiet else False)
+    outcome = publish(
+        site,
+        list(config.sources),
+        encoding=config.encoding,
+        cache=config.cache,
+        jobs=args.jobs or config.jobs,
+        strict=args.strict,
+        progress=progress,
+    )
     _report(outcome.problems)
     if outcome.stopped == "unreadable":
         print(

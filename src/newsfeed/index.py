@@ -194,15 +194,15 @@ class SiteIndex:
                     self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise DamagedIndex(f"schema version {version}, not {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as error:
-            self.close()
-            raise DamagedIndex(str(error)) from None
+        except BaseException:
+            self.close()  # SQLite's error is the caller's to judge (damage, or a full disk)
+            raise
 
     @classmethod
     def temporary(cls) -> SiteIndex:
         """An index in a temporary folder, removed when closed: a build that keeps nothing."""
         folder = tempfile.mkdtemp(prefix="newsfeed-index-")
-        return cls(Path(folder, INDEX_NAME), temporary=True)
+        return cls(Path(folder, INDEX_NAME), temporary=True)  # removed by close if it fails
 
     def __enter__(self) -> SiteIndex:
         return self

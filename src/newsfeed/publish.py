@@ -42,6 +42,7 @@ import math
 import multiprocessing
 import os
 import sqlite3
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -60,7 +61,7 @@ from newsfeed.feed import (
     Written,
     write_document,
 )
-from newsfeed.files import temporary_prefix, write_if_changed
+from newsfeed.files import is_temporary, write_if_changed
 from newsfeed.index import (
     AUTHOR,
     CATEGORY,
@@ -72,15 +73,14 @@ from newsfeed.index import (
     remove,
 )
 from newsfeed.model import ArchiveLinks, FeedSettings, InputWarning, Place, Problem, SourceError
+from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.progress import Progress
 from newsfeed.reading import CODE_DIGEST, Input, read_into
-from newsfeed.text import slugify
 
 #: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".newsfeed.lock"
 PENDING_PINGS_NAME = ".newsfeed-websub-pending.json"
-ARCHIVE_FOLDER = "archive"
 ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 #: Fewer documents than this to render are rendered in this process: starting
 #: workers costs more than it saves.
@@ -120,7 +120,7 @@ class FeedPlan:
 
     `path` is the feed's folder below the output folder ("" for the main
     feed). `fan_out` ("category" or "author") makes one feed per value found
-    instead, in `path/{slug}/`.
+    instead, in `path/{folder}/` (`plans.fan_out_folder`).
     """
 
     path: str = ""
@@ -139,6 +139,11 @@ class Site:
     out: Path
     plans: tuple[FeedPlan, ...] = (FeedPlan(),)
     lock_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        collision = check_plans(self.plans)
+        if collision:
+            raise PlanCollision(collision)
 
 
 @dataclass(slots=True)
@@ -174,11 +179,24 @@ class LockTimeout(Exception):
     """Another run holds the output folder's lock for longer than we wait."""
 
 
+#: The lock files this process holds: `locked` inside `locked` holds on.
+_held: set[str] = set()
+
+
 @contextlib.contextmanager
 def locked(folder: Path, timeout: float) -> Iterator[None]:
-    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies)."""
+    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies).
+
+    A run takes it before it reads any source and holds it to its end, or a
+    run that stalled after reading could overwrite a later run's output with
+    older articles; `publish` and `ping_hub` take it again inside at no cost.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
+    key = os.path.realpath(path)
+    if key in _held:
+        yield
+        return
     with path.open("a") as handle:
         deadline = time.monotonic() + timeout
         while True:
@@ -191,19 +209,20 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
                         f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
                     ) from None
                 time.sleep(0.1)
+        _held.add(key)
         try:
             yield
         finally:
+            _held.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _remove_stale_temporaries(out: Path) -> None:
     """Delete temporary files that a killed run left: under the lock, no one writes them."""
-    prefixes = tuple(temporary_prefix(Path(name)) for name in FILE_NAMES.values())
     # One walk for every name: a site with archives has a folder per page.
     for folder, _, names in os.walk(out):
         for name in names:
-            if name.startswith(prefixes):
+            if is_temporary(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
 
@@ -291,20 +310,28 @@ def _index_path(site: Site, cache: Path | bool, problems: list[Problem]) -> Path
 
 @contextlib.contextmanager
 def _opened(path: Path | None) -> Iterator[SiteIndex]:
-    """The index at `path` (a temporary one for None); SQLite's own errors become
-    `DamagedIndex`, or an `OSError` naming the file when the disk is full."""
-    index = SiteIndex.temporary() if path is None else SiteIndex(path)
+    """The index at `path` (a temporary one for None). SQLite's own errors become
+    `DamagedIndex`, or, when the disk is full or fails, `_IndexUnwritable` naming the
+    index (an `OSError` naming the temporary folder for a temporary index)."""
+    index = None
     try:
+        index = SiteIndex.temporary() if path is None else SiteIndex(path)
         yield index
     except sqlite3.DatabaseError as error:
         message = str(error)
-        if isinstance(error, sqlite3.OperationalError) and ("full" in message or "I/O" in message):
-            code = errno.ENOSPC if "full" in message else errno.EIO
-            kind = OSError if index.temporary_file else _IndexUnwritable
-            raise kind(code, os.strerror(code), str(index.path)) from None
-        raise DamagedIndex(message) from None
+        if not any(sign in message for sign in _DISK_TROUBLE):
+            raise DamagedIndex(message) from None
+        code = errno.ENOSPC if "full" in message else errno.EIO
+        if path is None:
+            raise OSError(code, os.strerror(code), tempfile.gettempdir()) from None
+        raise _IndexUnwritable(code, os.strerror(code), str(path)) from None
     finally:
-        index.close()
+        if index is not None:
+            index.close()
+
+
+#: What SQLite says when the disk, not the index, is the trouble.
+_DISK_TROUBLE = ("full", "disk I/O", "unable to open", "readonly")
 
 
 def _publish_indexed(
@@ -337,18 +364,20 @@ def expand(site: Site, index: SiteIndex) -> list[FeedPlan]:
     """The plans with each fan-out replaced by one plan per value the published
     articles carry (in the order they were read), in slug order.
 
-    Values with the same slug ("Economía", "economia") share one feed, named
-    after the first one met; a value without a slug goes to the folder "-".
+    Values that are one name spelled two ways ("Economía", "economia") share
+    one feed, named after the first one met; other values never share a folder.
     """
     plans: list[FeedPlan] = []
     for plan in site.plans:
         if plan.fan_out is None:
             plans.append(plan)
             continue
+        names = index.spellings(CATEGORY if plan.fan_out == "category" else AUTHOR)
+        folders = fan_out_folders(names)
         values: dict[str, str] = {}
         spellings: dict[str, set[str]] = {}
-        for name in index.spellings(CATEGORY if plan.fan_out == "category" else AUTHOR):
-            slug = slugify(name) or "-"
+        for name in names:
+            slug = folders[name]
             values.setdefault(slug, name)
             spellings.setdefault(slug, set()).add(name.casefold())
         for slug, name in sorted(values.items()):
