@@ -87,17 +87,19 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_by_source ON articles (source, seq);
 CREATE INDEX articles_by_id ON articles (entry_id);
-CREATE INDEX articles_in_order ON articles (order_key, entry_id) WHERE live = 1;
+CREATE INDEX articles_in_order ON articles (live, order_key, entry_id, digest);
 CREATE TABLE facets (
-    article INTEGER NOT NULL,
     kind TEXT NOT NULL,
     value TEXT NOT NULL,
+    order_key INTEGER NOT NULL,
+    entry_id BLOB NOT NULL,
+    article INTEGER NOT NULL,
+    live INTEGER NOT NULL,
+    digest BLOB NOT NULL,
     spelling TEXT NOT NULL,
     slot INTEGER NOT NULL,
-    order_key INTEGER NOT NULL,
-    entry_id BLOB NOT NULL
-);
-CREATE INDEX facets_in_order ON facets (kind, value, order_key, entry_id);
+    PRIMARY KEY (kind, value, order_key, entry_id, article)
+) WITHOUT ROWID;
 CREATE INDEX facets_by_article ON facets (article);
 CREATE TABLE documents (
     path TEXT PRIMARY KEY,
@@ -404,9 +406,9 @@ class SiteIndex:
             ),
         ).lastrowid
         db.executemany(
-            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
             [
-                (article_row, kind, value, spelling, slot, order, entry_id)
+                (kind, value, order, entry_id, article_row, digest, spelling, slot)
                 for slot, (kind, value, spelling) in enumerate(_facets(article))
             ],
         )
@@ -431,6 +433,11 @@ class SiteIndex:
             "UPDATE articles SET live = (id = (SELECT b.id FROM articles b "
             "JOIN sources s ON s.id = b.source WHERE b.entry_id = articles.entry_id "
             "ORDER BY s.ordinal, b.seq LIMIT 1)) "
+            "WHERE entry_id IN (SELECT entry_id FROM touched)"
+        )
+        # Kept beside each facet too, so that a feed's entries are read from one index.
+        db.execute(
+            "UPDATE facets SET live = (SELECT live FROM articles WHERE id = facets.article) "
             "WHERE entry_id IN (SELECT entry_id FROM touched)"
         )
         db.execute("DELETE FROM touched")
@@ -496,15 +503,16 @@ class SiteIndex:
             ).fetchall()
             return rows
         (kind, values), *others = wanted
+        # An article has a facet once per value: only several values can meet it twice.
         query = [
-            "SELECT DISTINCT a.id, a.digest, f.order_key, f.entry_id FROM facets f "
-            "JOIN articles a ON a.id = f.article WHERE f.kind = ? AND f.value IN "
-            f"({','.join('?' * len(values))}) AND a.live = 1"
+            f"SELECT {'DISTINCT' if len(values) > 1 else ''} f.article, f.digest, f.order_key, "
+            "f.entry_id FROM facets f WHERE f.kind = ? AND f.value IN "
+            f"({','.join('?' * len(values))}) AND f.live = 1"
         ]
         parameters: list[Any] = [kind, *values]
         for other_kind, other_values in others:
             query.append(
-                "AND EXISTS (SELECT 1 FROM facets g WHERE g.article = a.id AND g.kind = ? "
+                "AND EXISTS (SELECT 1 FROM facets g WHERE g.article = f.article AND g.kind = ? "
                 f"AND g.value IN ({','.join('?' * len(other_values))}))"
             )
             parameters += [other_kind, *other_values]
