@@ -716,7 +716,7 @@ def test_markdown_body_without_the_markdown_extra_is_rejected_naming_body_format
     reading = read_lines(GOOD, case(body="*Hola*", body_format="markdown"))
     assert messages(reading) == [
         "bad.jsonl:2: error: body_format: Markdown bodies need the 'markdown' extra: "
-        "pip install 'newsfeed[markdown]'"
+        "pip install 'newsfeed-publisher[markdown]'"
     ]
     assert [a.id for a in reading.articles] == ["ok-1"]
 
