@@ -8,35 +8,32 @@ standard output (nothing with --quiet), so that cron mails only problems.
 from __future__ import annotations
 
 import argparse
-import codecs
-import json
 import sys
-import tempfile
-import traceback
-from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
-from typing import Any, NoReturn
 
-from newsfeed.cache import ReadCache, default_cache_folder, read_into
-from newsfeed.config import ConfigError, SiteConfig, with_overrides
-from newsfeed.config import load as load_config
-from newsfeed.feed import FORMATS, Format
-from newsfeed.model import FeedSettings, Place, Problem, SettingError
-from newsfeed.publish import (
-    DEFAULT_MAX_BYTES,
-    LockTimeout,
-    Site,
-    ping_hub,
-    publish,
-)
-from newsfeed.records import Reading
-from newsfeed.show import UnreadableFeed, render_text
-from newsfeed.show import load as load_feed
-from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore, DamagedStore
-from newsfeed.validate import Finding, validate
 from newsfeed.version import __version__
+
+# typing.TYPE_CHECKING without importing typing; type checkers take this name as True.
+TYPE_CHECKING = False
+# Each command imports what it needs when it runs, so that --version, --help and
+# a usage error cost no feedgen, lxml, dateutil, validator, database or server code.
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any, NoReturn
+
+    from newsfeed.cache import ReadCache
+    from newsfeed.config import SiteConfig
+    from newsfeed.feed import Format
+    from newsfeed.model import Problem
+    from newsfeed.publish import Site
+    from newsfeed.records import Reading
+    from newsfeed.sources.sql import SqlSource
+    from newsfeed.store import ArticleStore
+    from newsfeed.validate import Finding
+
+#: publish.DEFAULT_MAX_BYTES, written here for --help without importing publish
+#: (a test checks the two agree).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -102,15 +99,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The command's own parser: its usage is the one that helps.
         command: argparse.ArgumentParser = args.parser
         command.error(str(error))
-    except ConfigError as error:
-        # Already `FILE:LINE: error: KEY: message`, the shape of every other problem.
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("newsfeed: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:
+        from newsfeed.config import ConfigError
+
+        if isinstance(error, ConfigError):
+            # Already `FILE:LINE: error: KEY: message`, the shape of every other problem.
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         else:
             print(
@@ -254,6 +255,8 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from newsfeed.store import DamagedStore
+
     config = _site_config(args)
     problems: list[Problem] = []
     cache = _read_cache(config, problems)
@@ -277,6 +280,10 @@ def _build(
     *,
     report: bool,
 ) -> int:
+    from newsfeed.cache import read_into
+    from newsfeed.records import Reading
+    from newsfeed.store import ArticleStore
+
     site = config.site
     reading = Reading(problems=problems)
     with ArticleStore() as store:
@@ -291,6 +298,8 @@ def _build(
                 cache=cache,
             )
         except OSError as error:  # the store's temporary file: sources report their own
+            import tempfile
+
             where = error.filename or tempfile.gettempdir()
             print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
             return EXIT_FAILED
@@ -302,6 +311,9 @@ def _build(
 
 def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None:
     """The cache folder the build uses, or None (with a warning if it cannot be made)."""
+    from newsfeed.cache import ReadCache, default_cache_folder
+    from newsfeed.model import Place
+
     if config.cache is False:
         return None
     folder = default_cache_folder(config.site.out) if config.cache is True else config.cache
@@ -320,6 +332,8 @@ def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None
 def _publish_read(
     args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading, report: bool
 ) -> int:
+    from newsfeed.publish import LockTimeout, ping_hub, publish
+
     if report:
         _report(reading.problems)
     errors = reading.errors
@@ -385,6 +399,28 @@ SETTING_OPTIONS = {
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
     _check_options(args)
+    if not args.config:
+        missing = [
+            option
+            for option, value in (
+                ("--out", args.out),
+                ("--title", args.title),
+                ("--link", args.link),
+            )
+            if not value
+        ]
+        if missing or not (args.inputs or args.sql):
+            what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
+            raise UsageError(f"without --config, give {what}")
+    # Imported once the options are known to be complete: a usage error costs none of it.
+    from dataclasses import replace
+    from pathlib import Path
+
+    from newsfeed.config import SiteConfig, with_overrides
+    from newsfeed.config import load as load_config
+    from newsfeed.model import FeedSettings, SettingError
+    from newsfeed.publish import Site
+
     # FeedSettings checks every value; a mistake is named here by its option.
     settings: dict[str, Any] = {
         name: getattr(args, option.removeprefix("--").replace("-", "_"))
@@ -396,18 +432,6 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         if args.config:
             config = load_config(args.config)
         else:
-            missing = [
-                option
-                for option, value in (
-                    ("--out", args.out),
-                    ("--title", args.title),
-                    ("--link", args.link),
-                )
-                if not value
-            ]
-            if missing or not (args.inputs or args.sql):
-                what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
-                raise UsageError(f"without --config, give {what}")
             config = SiteConfig(
                 Site(FeedSettings(title=args.title, link=args.link), Path(args.out)), ()
             )
@@ -443,6 +467,8 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
 
 
 def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
+    from newsfeed.sources.sql import SqlSource
+
     if args.sql is None and args.query is None:
         return ()
     if not args.sql or not args.query:
@@ -452,6 +478,8 @@ def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
 
 def _check_options(args: argparse.Namespace) -> None:
     """The options that are not feed settings (FeedSettings checks those)."""
+    import codecs
+
     if args.encoding is not None:
         try:
             codecs.lookup(args.encoding)
@@ -462,6 +490,8 @@ def _check_options(args: argparse.Namespace) -> None:
 
 
 def _formats(text: str) -> tuple[Format, ...]:
+    from newsfeed.feed import FORMATS
+
     names = {name.strip() for name in text.split(",") if name.strip()}
     unknown = names - set(FORMATS)
     if unknown:
@@ -502,6 +532,11 @@ def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from newsfeed.validate import validate
+
     results: dict[str, list[Finding]] = {}
     unreadable = 0
     for name in args.files:
@@ -570,6 +605,9 @@ def _add_show(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from newsfeed.show import UnreadableFeed, render_text
+    from newsfeed.show import load as load_feed
+
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit: must be 0 or more")
     try:
