@@ -45,6 +45,8 @@ BAD: list[tuple[str, Any, str, list[str] | None, str, str]] = [
     ("ttl", -1, "-1", None, "ttl", "must be at least 0, not -1"),
     ("ttl", 1.5, "1.5", None, "ttl", "must be a whole number of minutes, not float"),
     ("limit", "10", '"10"', None, "limit", "must be a whole number of entries, not the text"),
+    ("limit", "ten", '"ten"', ["--limit", "ten"], "limit",
+     "must be a whole number of entries, not the text 'ten'"),
     ("limit", True, "true", None, "limit", "must be a whole number of entries, not bool"),
     ("limit", 0, "0", ["--limit", "0"], "limit", "must be at least 1, not 0"),
     ("id", "feed-1", '"feed-1"', None, "id", "'feed-1' is not an absolute IRI"),

@@ -207,7 +207,10 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
     build.add_argument(
         "--timezone", help="IANA time zone for dates written without one (default: UTC)"
     )
-    build.add_argument("--limit", type=int, help="how many newest entries to keep (default: 50)")
+    # Read as text: FeedSettings says what is wrong with it, in the words it uses everywhere.
+    build.add_argument(
+        "--limit", metavar="N", help="how many newest entries to keep (default: 50)"
+    )
     build.add_argument(
         "--formats", help="comma-separated formats to write (default: rss,atom,json)"
     )
@@ -427,6 +430,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         for name, option in SETTING_OPTIONS.items()
     }
     settings["authors"] = None if args.author is None else tuple(args.author)
+    settings["limit"] = _whole_number(args.limit)
     settings["accept_url_ids"] = True if args.accept_url_ids else None
     try:
         if args.config:
@@ -474,6 +478,17 @@ def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
     if not args.sql or not args.query:
         raise UsageError("--sql and --query go together: a database URL and a SELECT")
     return (SqlSource(args.sql, args.query),)
+
+
+def _whole_number(text: str | None) -> int | str | None:
+    """An option's text as the number it writes; other text stays text, which
+    FeedSettings refuses naming the setting."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def _check_options(args: argparse.Namespace) -> None:
