@@ -86,3 +86,18 @@ def test_the_readme_links_each_doc() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for page in sorted(DOCS.glob("*.md")):
         assert f"](docs/{page.name})" in text
+
+
+def test_the_readme_shows_feed_settings_with_every_field_and_its_default() -> None:
+    from dataclasses import MISSING
+
+    from newsfeed import FeedSettings
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"`FeedSettings\((.*?)\)`", text)
+    assert match is not None
+    expected = ", ".join(
+        f.name if f.default is MISSING else f"{f.name}={f.default!r}".replace("'", '"')
+        for f in fields(FeedSettings)
+    )
+    assert match.group(1) == expected

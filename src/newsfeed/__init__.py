@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         InputWarning,
         Place,
         Problem,
+        SettingError,
         SourceError,
     )
     from newsfeed.records import Reading
@@ -55,6 +56,7 @@ _DEFINED_IN = {
         "InputWarning",
         "Place",
         "Problem",
+        "SettingError",
         "SourceError",
     ),
     "newsfeed.records": ("Reading",),
@@ -107,6 +109,7 @@ __all__ = [
     "Problem",
     "Reading",
     "Response",
+    "SettingError",
     "SourceError",
     "SqlSource",
     "Written",
