@@ -116,6 +116,10 @@ def test_a_feed_with_authors_given_as_text_renders_every_format() -> None:
     assert json.loads(feed.json())["authors"] == [{"name": "Redacción"}]
 
 
+def test_no_authors_may_be_given_as_none() -> None:
+    assert settings(authors=None).authors == ()
+
+
 def test_text_is_stripped_and_a_language_written_in_its_conventional_case() -> None:
     given = settings(title="  Noticias ", link=f" {SITE} ", language="pt_br")
     assert (given.title, given.link, given.language) == ("Noticias", SITE, "pt-BR")

@@ -208,7 +208,7 @@ class FeedSettings:
     raises `SettingError` (a `ValueError`) naming the setting. Text is
     stripped; `language` is written in its conventional case (`pt_br` ->
     `pt-BR`); `authors` may be given as `Author`s, `"Name <email>"` strings
-    or mappings with `name` (and `email`, `url`), one or a list, and is kept
+    or mappings with `name` (and `email`, `url`), one, a list or None, and is kept
     as a tuple of `Author`; `webfeeds` may be a mapping of `WebFeeds`'
     fields. Numbers must be `int`s: text such as `"30"` is refused, not read.
 
@@ -316,6 +316,8 @@ def _whole(value: object, name: str, minimum: int, unit: str) -> None:
 
 
 def _authors(value: object) -> tuple[Author, ...]:
+    if value is None:
+        return ()
     # One author alone is one author, not a list of its characters or keys.
     items = value if isinstance(value, list | tuple) else [value]
     return tuple(_author(item) for item in items)
