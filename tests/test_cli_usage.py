@@ -124,3 +124,16 @@ def test_the_readme_first_build_output_is_ignored_by_git() -> None:
     assert load(EXAMPLE).site.out == ROOT / "public"
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "public/" in ignored or "/public/" in ignored
+
+
+def test_the_library_example_runs_and_says_nothing_wrong(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "library_use.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atom.xml", "feed.json", "rss.xml"]
