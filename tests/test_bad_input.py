@@ -8,6 +8,7 @@ what the three feeds publish.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -573,7 +574,8 @@ def test_internal_error_is_one_line_and_exit_1(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.publish", broken)
+    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"))
     assert code == 1
@@ -589,7 +591,8 @@ def test_internal_error_shows_the_traceback_only_with_debug(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.publish", broken)
+    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"), "--debug")
     err = capsys.readouterr().err
@@ -716,7 +719,7 @@ def test_markdown_body_without_the_markdown_extra_is_rejected_naming_body_format
     reading = read_lines(GOOD, case(body="*Hola*", body_format="markdown"))
     assert messages(reading) == [
         "bad.jsonl:2: error: body_format: Markdown bodies need the 'markdown' extra: "
-        "pip install 'newsfeed[markdown]'"
+        "pip install 'newsfeed-publisher[markdown]'"
     ]
     assert [a.id for a in reading.articles] == ["ok-1"]
 

@@ -46,7 +46,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -817,6 +816,9 @@ Poster = Callable[[str, bytes, float], int]
 
 
 def _post(url: str, body: bytes, timeout: float) -> int:
+    # Imported here: HTTP, TLS and email parsing cost a build that pings no hub.
+    import urllib.request
+
     request = urllib.request.Request(
         url,
         data=body,
