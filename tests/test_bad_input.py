@@ -171,10 +171,10 @@ def test_url_that_is_not_absolute_http_is_rejected(url: str, read_lines: ReadLin
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"author": 42}, "authors: an author is a name or an object, not a number"),
+        ({"author": 42}, "author: an author is a name or an object, not a number"),
         ({"authors": [{"email": "a@example.org"}]}, "authors: an author needs a name"),
         ({"categories": 7}, "categories: must be a list or text, not a number"),
-        ({"tags": ["Economía", 3]}, "categories: a category is text, not a number"),
+        ({"tags": ["Economía", 3]}, "tags: a category is text, not a number"),
         ({"title": 2026}, "title: must be text, not a number"),
         ({"title": ["a", "b"]}, "title: must be text, not a list"),
         ({"summary": {"es": "x"}}, "summary: must be text, not an object"),
@@ -690,7 +690,11 @@ def test_image_length_that_is_not_a_count_is_rejected_naming_image(
         ("https://e.example/{x}^y", "https://e.example/%7Bx%7D%5Ey"),
         ("https://e.example/a\x9bb", "https://e.example/a%C2%9Bb"),
         ('https://e.example/"q"', "https://e.example/%22q%22"),
-        ("https://例え.jp/ニュース", "https://例え.jp/ニュース"),
+        # An IRI is written as its URI (RFC 3987 §3.1): IDNA host, UTF-8 escapes.
+        (
+            "https://例え.jp/ニュース",
+            "https://xn--r8jz45g.jp/%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9",
+        ),
     ],
 )
 def test_url_characters_no_iri_may_hold_are_percent_encoded(

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from newsfeed.text import (
     _MARKUP,
     MarkdownUnavailable,
+    html_safe_text,
     markdown_to_html,
     plain_text,
     remove_forbidden_chars,
@@ -163,6 +164,37 @@ def test_plain_text_decodes_numeric_entities() -> None:
 
 def test_plain_text_keeps_ampersands_that_are_not_entities() -> None:
     assert plain_text("AT&T &notit & Co &amp") == ("AT&T &notit & Co &amp", False)
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<svg onload=alert(document.domain)>x", "x"),
+        ("a <marquee>b</marquee> c", "a b c"),
+        ("< script>alert(1)< /script>", "alert(1)"),
+        ('<image src="x">y', "y"),
+        ('<base href="https://evil.example/">z', "z"),
+        ("<math>x</math>", "x"),
+        ('<custom-el data-x="1">t</custom-el>', "t"),
+    ],
+)
+def test_plain_text_removes_tags_browsers_parse_whatever_the_name(markup: str, text: str) -> None:
+    assert plain_text(markup) == (text, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("3 < 5 & AT&T", "3 < 5 & AT&T"),
+        ("Vector<T>", "Vector&lt;T>"),
+        ("x <b", "x &lt;b"),
+        ("Use <svg onload=alert(1)>", "Use &lt;svg onload=alert(1)>"),
+        ("&amp; is how you write &", "&amp;amp; is how you write &"),
+        ("I <3 NY", "I <3 NY"),
+    ],
+)
+def test_html_safe_text_escapes_only_what_html_would_read_as_markup(text: str, html: str) -> None:
+    assert html_safe_text(text) == html
 
 
 def test_plain_text_keeps_decoded_angle_brackets_as_text() -> None:

@@ -10,27 +10,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Literal
-from urllib.parse import urlsplit
+from typing import ClassVar
 
-Level = Literal["error", "warning"]
+from newsfeed.rules import Level, check_http_url
 
-
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-
-
-def check_http_url(value: str) -> str | None:
-    """`value` stripped if it is an absolute http(s) URL, else None."""
-    url = value.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if _SPACE_OR_CONTROL.search(url):
-        return None
-    return url
+__all__ = [
+    "ArchiveLinks",
+    "Article",
+    "Author",
+    "FeedSettings",
+    "Image",
+    "InputError",
+    "InputWarning",
+    "Level",
+    "Place",
+    "Problem",
+    "SourceError",
+    "WebFeeds",
+    "check_http_url",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ What feedgen gets wrong is corrected in `corrections`, not here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -72,8 +72,20 @@ def serialize(root: etree._Element) -> bytes:
     return data
 
 
+#: The build time of a feed with no entries: a fixed instant, so that an empty
+#: selection is the same file on every run (and never "now").
+EMPTY_FEED_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def newest_update(articles: Sequence[Article]) -> datetime | None:
     return max((a.updated for a in articles), default=None)
+
+
+def build_time(articles: Sequence[Article]) -> datetime:
+    """Atom's `<updated>` and RSS's `lastBuildDate`: the newest entry's `updated`,
+    or `EMPTY_FEED_TIME` for a feed with no entries."""
+    newest = newest_update(articles)
+    return EMPTY_FEED_TIME if newest is None else newest
 
 
 def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[Article]) -> None:
@@ -92,10 +104,7 @@ def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[A
         fg.icon(settings.icon)
     _add_feed_authors(fg, settings, articles)
     # feedgen stamps documents with "now"; the newest entry makes them reproducible.
-    newest = newest_update(articles)
-    if newest is not None:
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
+    fg.updated(build_time(articles))
 
 
 def _add_feed_authors(
