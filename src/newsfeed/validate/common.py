@@ -293,15 +293,13 @@ def html_tag_in(text: str) -> str | None:
     return None
 
 
-# A "<" that opens a tag, an end tag, a comment or declaration, or a processing
-# instruction; an "&" that opens a character reference.
-_STRAY_MARKUP = re.compile(
-    r"<(?![A-Za-z]|/[A-Za-z]|!|\?)|&(?!#[0-9]+;|#[xX][0-9A-Fa-f]+;|[A-Za-z][A-Za-z0-9]*;)"
-)
+# A "<" that opens no tag, end tag, comment, declaration or processing
+# instruction. (A bare "&", as in "AT&T", is text to every HTML parser.)
+_STRAY_MARKUP = re.compile(r"<(?![A-Za-z]|/[A-Za-z]|!|\?)")
 
 
 def not_html_in(markup: str) -> str | None:
-    """The first "<" or "&" of what should be HTML that HTML cannot read as markup, with
+    """The first "<" of what should be HTML that HTML cannot read as markup, with
     what follows it (`"< 1 hora"`), or None: plain text put where HTML belongs."""
     match = _STRAY_MARKUP.search(markup)
     return None if match is None else markup[match.start() : match.start() + 12]
