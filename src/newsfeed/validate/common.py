@@ -232,18 +232,17 @@ def is_non_negative_integer(value: str) -> bool:
 # --- IRIs and URIs -----------------------------------------------------------
 
 
-def uri_problem(value: str, http_only: bool = False) -> str | None:
+def uri_problem(value: str) -> str | None:
     """Why `value` is not the full URI RSS wants, as the W3C validator names it, or None.
 
     "UriNotIri": an IRI (non-ASCII characters, or a host not in IDNA form)
-    whose URI form would do; "invalid": anything else that is no full URI
-    (with `http_only`, also a URI of another scheme than http(s)).
+    whose URI form would do; "invalid": anything else that is no full URI.
     """
     if rules.is_uri(value):
-        return "invalid" if http_only and not is_http_url(value) else None
+        return None
     if iri_problem(value) is None:
         uri = iri_to_uri(value)
-        if uri is not None and rules.is_uri(uri) and (not http_only or is_http_url(uri)):
+        if uri is not None and rules.is_uri(uri):
             return "UriNotIri"
     return "invalid"
 

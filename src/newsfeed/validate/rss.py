@@ -21,7 +21,7 @@ from .common import (
     check_type_attr,
     check_url_attr,
     html_tag_in,
-    is_absolute_iri,
+    iri_problem,
     is_contact,
     is_http_url,
     is_non_negative_integer,
@@ -329,7 +329,7 @@ def _check_guid(element: etree._Element, part: _Part) -> None:
     if not value:
         part.report.warning(element, "NotBlank", "guid should not be blank", part.scope)
     elif permalink != "false" and (
-        not is_absolute_iri(value) or value[:4].lower() in ("tag:", "urn:")
+        iri_problem(value) == "relative" or value[:4].lower() in ("tag:", "urn:")
     ):
         part.report.error(
             element,
