@@ -9,7 +9,6 @@ what the three feeds publish.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -422,15 +421,22 @@ def test_many_unclosed_paragraphs_are_not_deep(read_lines: ReadLines) -> None:
     assert messages(reading) == []
 
 
-def test_markdown_nested_too_deeply_to_render_is_rejected_naming_body(
-    read_lines: ReadLines,
-) -> None:
-    body = "".join("    " * level + "- punto\n" for level in range(300))
+def test_markdown_nested_too_deeply_is_rejected_naming_body(read_lines: ReadLines) -> None:
+    # No "<" in the source: the depth is counted in the HTML it renders to.
+    body = "> " * (MAX_HTML_DEPTH + 1) + "cita"
     reading = read_lines(GOOD, case(body=body, body_format="markdown"))
     assert messages(reading) == [
-        "bad.jsonl:2: error: body: Markdown lists or quotes nested too deeply to render"
+        f"bad.jsonl:2: error: body: Markdown nested more than {MAX_HTML_DEPTH} levels deep "
+        "(the limit)"
     ]
     assert [a.id for a in reading.articles] == ["ok-1"]
+
+
+def test_markdown_nested_300_lists_deep_publishes(read_lines: ReadLines) -> None:
+    body = "".join("    " * level + "- punto\n" for level in range(300))
+    reading = read_lines(GOOD, case(body=body, body_format="markdown"))
+    assert messages(reading) == []
+    assert len(reading.articles) == 2
 
 
 CDATA_TEXT = "cierra ]]> y abre <![CDATA[ sin cerrar"
@@ -713,16 +719,15 @@ def test_url_characters_no_iri_may_hold_are_percent_encoded(
     assert newsfeed.validate(feed.rss()) == newsfeed.validate(feed.atom()) == []
 
 
-def test_markdown_body_without_the_markdown_extra_is_rejected_naming_body_format(
-    read_lines: ReadLines, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "markdown", None)  # as if not installed
-    reading = read_lines(GOOD, case(body="*Hola*", body_format="markdown"))
-    assert messages(reading) == [
-        "bad.jsonl:2: error: body_format: Markdown bodies need the 'markdown' extra: "
-        "pip install 'newsfeed[markdown]'"
-    ]
-    assert [a.id for a in reading.articles] == ["ok-1"]
+def test_markdown_renders_in_the_base_install(read_lines: ReadLines) -> None:
+    # The base install's dependencies alone: no optional package is needed.
+    reading = read_lines(
+        GOOD, case(body="*Hola* | a |\n\n| x | y |\n|---|---|\n| 1 | 2 |", body_format="markdown")
+    )
+    assert messages(reading) == []
+    body = reading.articles[1].body_html or ""
+    assert "<em>Hola</em>" in body
+    assert "<table>" in body
 
 
 def test_legacy_text_article_is_built_with_encoding_on_the_command_line(

@@ -47,10 +47,9 @@ from newsfeed.rules import (
 # Where the command line and the config have always found it.
 from newsfeed.rules import normalise_language as normalise_language
 from newsfeed.text import (
-    MarkdownUnavailable,
-    markdown_to_html,
     plain_text,
     remove_forbidden_chars,
+    render_markdown,
     sanitize_html,
     slugify,
     text_to_html,
@@ -447,17 +446,17 @@ class RecordReader:
                     "body", f"HTML nested more than {MAX_HTML_DEPTH} elements deep (the limit)"
                 )
             )
-        if kind == "html":
-            return sanitize_html(body, base) or None, None
-        try:
-            return markdown_to_html(body, base) or None, None
-        except MarkdownUnavailable as error:
-            raise RecordRejected(place.error("body_format", str(error))) from None
-        except RecursionError:
-            # Python-Markdown recurses once per level of list or quote.
-            raise RecordRejected(
-                place.error("body", "Markdown lists or quotes nested too deeply to render")
-            ) from None
+        if kind == "markdown":
+            # Markdown nests without tags ("> > >"): its HTML is counted too.
+            body = render_markdown(body)
+            if body.count("<") > MAX_HTML_DEPTH and html_depth(body) > MAX_HTML_DEPTH:
+                raise RecordRejected(
+                    place.error(
+                        "body",
+                        f"Markdown nested more than {MAX_HTML_DEPTH} levels deep (the limit)",
+                    )
+                )
+        return sanitize_html(body, base) or None, None
 
     def _authors(self, value: Any, place: Place, problems: list[Problem]) -> tuple[Author, ...]:
         if value is None:

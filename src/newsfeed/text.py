@@ -15,14 +15,16 @@ from html import escape, unescape
 from html.entities import html5
 from urllib.parse import urljoin
 
+import cmarkgfm
 import nh3
+from cmarkgfm import cmark
 
 __all__ = [
-    "MarkdownUnavailable",
     "html_safe_text",
     "markdown_to_html",
     "plain_text",
     "remove_forbidden_chars",
+    "render_markdown",
     "sanitize_html",
     "slugify",
     "text_to_html",
@@ -97,7 +99,8 @@ _WHITESPACE = re.compile("[ \t\n\r\f\v\x85\u2028\u2029]+")
 
 _ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "div",
-    "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "mark", "q", "cite", "abbr",
+    "strong", "b", "em", "i", "u", "s", "del", "ins", "sub", "sup", "small", "mark", "q",
+    "cite", "abbr",
     "time", "code", "kbd", "samp", "span", "a",
     "ul", "ol", "li", "dl", "dt", "dd",
     "img", "figure", "figcaption",
@@ -120,10 +123,6 @@ _URL_SCHEMES = {"http", "https", "mailto"}
 _LATIN_LETTERS = str.maketrans(
     {"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
 )
-
-
-class MarkdownUnavailable(RuntimeError):
-    """A Markdown body was given but the optional `markdown` package is not installed."""
 
 
 def remove_forbidden_chars(s: str) -> tuple[str, int]:
@@ -279,20 +278,25 @@ def _url_resolver(base_url: str) -> Callable[[str], str | None]:
     return resolve
 
 
-def markdown_to_html(text: str, base_url: str | None) -> str:
-    """Render a Markdown body to sanitised HTML with absolute URLs.
+#: CommonMark with GitHub's tables and strikethrough, and footnotes; raw HTML
+#: is kept by the renderer ("unsafe") because it is sanitised right after.
+_MARKDOWN_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
+_MARKDOWN_EXTENSIONS = ["table", "strikethrough"]
 
-    Uses the optional `markdown` package with the "extra" and "sane_lists"
-    extensions; raw HTML inside the Markdown is sanitised like any HTML body.
-    """
-    try:
-        import markdown
-    except ImportError as error:
-        raise MarkdownUnavailable(
-            "Markdown bodies need the 'markdown' extra: pip install 'newsfeed[markdown]'"
-        ) from error
-    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"])
-    return sanitize_html(rendered, base_url)
+
+def render_markdown(text: str) -> str:
+    """A Markdown body (CommonMark, with tables, strikethrough and footnotes) as
+    HTML, not yet sanitised: `markdown_to_html` is what publishes."""
+    html: str = cmarkgfm.markdown_to_html_with_extensions(
+        text, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS
+    )
+    return html.rstrip("\n")  # cmark ends every block with a line break
+
+
+def markdown_to_html(text: str, base_url: str | None) -> str:
+    """Render a Markdown body to sanitised HTML with absolute URLs; raw HTML inside
+    the Markdown is sanitised like any HTML body (see `sanitize_html`)."""
+    return sanitize_html(render_markdown(text), base_url)
 
 
 def slugify(s: str, max_length: int = 80) -> str:
