@@ -441,3 +441,13 @@ def test_any_record_that_reads_renders_in_every_format_with_no_finding(
         assert document.findings == (), [str(f) for f in document.findings]
         assert document.problems == ()
     json.loads(feed.json())
+
+
+def test_a_short_number_id_gets_its_tag_uri_as_rss_guid() -> None:
+    feed = feed_of(record(id=123))
+    [rss] = seen(feed, "rss")
+    [atom] = seen(feed, "atom")
+    [item] = seen(feed, "json")
+    assert rss.id == atom.id == "tag:noticias.example.org,2026-11-26:123"
+    assert item["id"] == "123"
+    assert findings(feed) == []

@@ -274,6 +274,13 @@ def id_scheme(value: str) -> str | None:
     return name if name in ID_SCHEMES else None
 
 
+def is_unique_enough_guid(value: str) -> bool:
+    """Whether an RSS guid that is no permalink looks unique: the W3C validator warns
+    of one made of fewer than nine digits (`NotSufficientlyUnique`), a counter
+    that another feed's items will share."""
+    return not (len(value) < 9 and value.isdigit())
+
+
 #: Characters RFC 4151 allows in a tag's specific part as they are.
 TAG_SAFE = "-._!$&'()*+,;=:@/?~"
 

@@ -22,6 +22,7 @@ from newsfeed.render.corrections import (
     EntryCorrections,
     FeedCorrections,
 )
+from newsfeed.rules import is_unique_enough_guid
 from newsfeed.version import __version__
 
 
@@ -121,7 +122,10 @@ def _add_feed_authors(
 
 
 def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
-    entry.guid(article.id, permalink=article.id_is_url)
+    # A short counter id ("123") would be taken for another feed's item: RSS
+    # gets its Atom id, a tag URI, instead.
+    guid = article.id if is_unique_enough_guid(article.id) else article.atom_id
+    entry.guid(guid, permalink=article.id_is_url)
     entry.title(article.title)
     # One call per list, not per item: feedgen checks every call's dicts anew.
     # The image is the enclosure (what `entry.enclosure` would add).

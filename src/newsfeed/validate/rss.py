@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from newsfeed.rules import WEBFEEDS_NS
+from newsfeed.rules import WEBFEEDS_NS, is_unique_enough_guid
 
 from .common import (
     ATOM_NS,
@@ -328,6 +328,13 @@ def _check_guid(element: etree._Element, part: _Part) -> None:
         )
     if not value:
         part.report.warning(element, "NotBlank", "guid should not be blank", part.scope)
+    elif permalink == "false" and not is_unique_enough_guid(value):
+        part.report.warning(
+            element,
+            "NotSufficientlyUnique",
+            f"guid should be more unique than a short number: {value!r}",
+            part.scope,
+        )
     elif permalink != "false" and (
         iri_problem(value) == "relative" or value[:4].lower() in ("tag:", "urn:")
     ):
