@@ -451,3 +451,12 @@ def test_a_short_number_id_gets_its_tag_uri_as_rss_guid() -> None:
     assert rss.id == atom.id == "tag:noticias.example.org,2026-11-26:123"
     assert item["id"] == "123"
     assert findings(feed) == []
+
+
+def test_the_site_link_is_written_as_its_uri() -> None:
+    settings = FeedSettings(title="Вести", link="https://вести.example/новости/")
+    assert settings.link == (
+        "https://xn--b1agj9af.example/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/"
+    )
+    feed = Feed(settings, read(record()).articles)
+    assert findings(feed) == []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from newsfeed.rules import Level, check_http_url
+from newsfeed.rules import Level, check_http_url, http_uri
 
 __all__ = [
     "ArchiveLinks",
@@ -204,6 +204,12 @@ class FeedSettings:
             value = getattr(self, name)
             if value is not None and check_http_url(value) is None:
                 raise ValueError(f"FeedSettings.{name}: {value!r} is not an absolute http(s) URL")
+            if value is not None:
+                # Written as a URI, as every URL newsfeed writes (RFC 3987 §3.1).
+                uri = http_uri(value)
+                if uri is None:
+                    raise ValueError(f"FeedSettings.{name}: {value!r} has no URI form")
+                object.__setattr__(self, name, uri)
         if self.limit < 1:
             raise ValueError("FeedSettings.limit: must be at least 1")
         if self.ttl is not None and self.ttl < 0:
