@@ -180,6 +180,10 @@ def test_plain_text_removes_tags_browsers_parse_whatever_the_name(markup: str, t
     assert plain_text(markup) == (text, True)
 
 
+def test_plain_text_strips_tags_spelled_inside_cdata() -> None:
+    assert plain_text("Sube <![CDATA[<script>alert(1)</script> <b>x</b>]]>") == ("Sube x", True)
+
+
 @pytest.mark.parametrize(
     ("text", "html"),
     [

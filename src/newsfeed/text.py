@@ -168,11 +168,20 @@ def plain_text(s: str) -> tuple[str, bool]:
             return unescape(match.group())
         had_markup = True
         if kind == "cdata":
-            return match.group("cdata_text")
+            # Its text is literal (entities stay as written), but may spell tags
+            # a reader would render: those go like the rest.
+            return _MARKUP.sub(_without_tags, match.group("cdata_text"))
         return " " if kind in ("block", "raw") else ""
 
     text = _MARKUP.sub(replace, s)
     return _collapse_whitespace(text), had_markup
+
+
+def _without_tags(match: re.Match[str]) -> str:
+    kind = match.lastgroup
+    if kind in ("entity", "cdata"):
+        return match.group()
+    return " " if kind in ("block", "raw") else ""
 
 
 def _collapse_whitespace(s: str) -> str:
