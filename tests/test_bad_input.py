@@ -579,7 +579,7 @@ def test_internal_error_is_one_line_and_exit_1(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.read_into", broken)
+    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"))
     assert code == 1
@@ -595,7 +595,7 @@ def test_internal_error_shows_the_traceback_only_with_debug(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.read_into", broken)
+    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"), "--debug")
     err = capsys.readouterr().err

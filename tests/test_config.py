@@ -160,7 +160,7 @@ MISTAKES = [
         'timezone = "America/Lima"',
         'authors = [{name = "Ana", email = 3}]',
         "site.authors",
-        "email must be a string",
+        "email must be text, not int",
     ),
     ('out = "public"', "out = 3", "out", "must be a non-empty string"),
     ('out = "public"', 'out = "public"\nmax_bytes = -1', "max_bytes", "at least 0"),
@@ -183,7 +183,7 @@ MISTAKES = [
         'fan_out = "category"',
         'fan_out = "category"\n\n[[feeds]]\npath = "category/"\nfan_out = "category"',
         "feeds[3].path",
-        "also written by feeds[2]",
+        "could also be the folder of the category fan-out at 'category' in feeds[2] (line 14)",
     ),
 ]
 
