@@ -294,6 +294,50 @@ def test_a_site_made_in_python_with_colliding_plans_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/srv/www", "must be a folder below `out`, without '..'"),
+        ("news/../../etc", "must be a folder below `out`, without '..'"),
+        ("a\x00b", "'a\\x00b' holds a control character"),
+        (
+            "news/" + "a" * 256,
+            "'aaaaaaaaaaaaaaaa'... is longer than 255 bytes, the most a name can be",
+        ),
+    ],
+    ids=["absolute", "dot-dot", "nul", "long name"],
+)
+def test_a_site_made_in_python_with_a_path_no_folder_below_out_can_have_is_refused(
+    path: str, message: str
+) -> None:
+    # An absolute path was written outside the output folder; the others failed mid-run.
+    with pytest.raises(PlanCollision) as info:
+        Site(SETTINGS, Path("public"), (FeedPlan(path=path),))
+    assert str(info.value) == f"feeds[1].path: {message}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('"a\\u0000b"', "'a\\x00b' holds a control character"),
+        (
+            f'"{"a" * 256}"',
+            "'aaaaaaaaaaaaaaaa'... is longer than 255 bytes, the most a name can be",
+        ),
+    ],
+    ids=["nul", "long name"],
+)
+def test_a_path_no_file_system_takes_is_a_config_error_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, message: str
+) -> None:
+    # Before: "internal error: ValueError: embedded null byte", and "File name too long" mid-run.
+    config = tmp_path / "site.toml"
+    config.write_text(FAN_OUTS + f"path = {toml}\n", encoding="utf-8")
+    assert main(["build", "--config", str(config)]) == 2
+    assert capsys.readouterr().err == f"{config}:13: error: feeds[2].path: {message}\n"
+    assert not (tmp_path / "public").exists()
+
+
 def test_the_paths_of_a_configuration_are_written_as_a_file_system_reads_them(
     tmp_path: Path,
 ) -> None:
