@@ -15,6 +15,8 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 
 import newsfeed
+from newsfeed.cli import main
+from newsfeed.model import SettingError
 from newsfeed.publish import LOCK_NAME, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
@@ -339,3 +341,29 @@ def test_a_process_that_holds_the_lock_can_publish_under_it(tmp_path: Path) -> N
     with locked(tmp_path, 0):
         outcome = publish(site, [article])
     assert [w.status for w in outcome.files] == ["written"] * 3
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1.0])
+def test_a_lock_timeout_that_never_ends_or_is_negative_is_refused(
+    tmp_path: Path, timeout: float
+) -> None:
+    # NaN never compares as past its deadline: a run would wait for ever.
+    with pytest.raises(SettingError, match="lock_timeout: must be a number of seconds, 0 or"):
+        Site(newsfeed.FeedSettings(title="Noticias", link=SITE), tmp_path, lock_timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-1"])
+def test_a_lock_timeout_option_that_never_ends_or_is_negative_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], timeout: str
+) -> None:
+    records = tmp_path / "a.jsonl"
+    records.write_text('{"id": "n-1", "title": "T", "published": "2026-11-26"}\n')
+    argv = ["build", str(records), "--out", str(tmp_path / "out"), "--title", "N", "--link", SITE]
+    with pytest.raises(SystemExit) as exit:
+        main([*argv, f"--lock-timeout={timeout}"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith(
+        "newsfeed build: error: --lock-timeout: must be a number of seconds, 0 or more, not "
+    )
+    assert not (tmp_path / "out").exists()

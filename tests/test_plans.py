@@ -356,3 +356,23 @@ def test_the_fan_out_folders_a_build_writes_are_those_it_reports(tmp_path: Path)
     assert main(["build", "--config", str(config), "--quiet", "--no-cache"]) == 0
     written = sorted(p.name for p in (tmp_path / "public" / "category").iterdir())
     assert written == sorted([fan_out_folder("C++"), fan_out_folder(WIDE * 64)])
+
+
+def test_formats_given_on_the_command_line_that_make_a_collision_are_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The main feed in RSS only leaves `feed.json/` free, until --formats asks for JSON.
+    config = tmp_path / "site.toml"
+    config.write_text(
+        f'sources = ["missing.jsonl"]\nout = "public"\n[site]\ntitle = "N"\nlink = "{SITE}"\n'
+        '[[feeds]]\nformats = ["rss"]\n[[feeds]]\npath = "feed.json/x"\nformats = ["rss"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as exit:
+        main(["build", "--config", str(config), "--formats", "json"])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "newsfeed build: error: --formats: feeds[2].path: 'feed.json' is a folder of this feed "
+        "but a file of the main feed in feeds[1]"
+    )
+    assert not (tmp_path / "public").exists()

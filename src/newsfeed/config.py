@@ -145,14 +145,10 @@ class _Reader:
         )
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
-        lock_timeout = data.get("lock_timeout", 60)
-        if (
-            isinstance(lock_timeout, bool)
-            or not isinstance(lock_timeout, int | float)
-            or not 0 <= lock_timeout < float("inf")
-        ):
-            raise self.fail("lock_timeout", "must be a number of seconds, 0 or more")
-        site = Site(settings, out, plans, float(lock_timeout))
+        try:
+            site = Site(settings, out, plans, data.get("lock_timeout", 60.0))
+        except SettingError as error:
+            raise self.fail(error.setting, error.reason) from None
         return SiteConfig(
             site,
             self.sources(data) + self.sql(data.get("sql")),

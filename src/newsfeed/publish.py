@@ -46,7 +46,14 @@ from newsfeed.feed import (
     write_document,
 )
 from newsfeed.files import is_temporary, write_if_changed
-from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
+from newsfeed.model import (
+    ArchiveLinks,
+    Article,
+    FeedSettings,
+    InputWarning,
+    Problem,
+    SettingError,
+)
 from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.store import ArticleStore, Entry, Facets
 from newsfeed.store import digest as article_digest
@@ -110,6 +117,14 @@ class Site:
         collision = check_plans(self.plans)
         if collision:
             raise PlanCollision(collision)
+        timeout: object = self.lock_timeout
+        # NaN would wait for ever, as infinity does.
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise SettingError("lock_timeout", f"must be a number of seconds, not {timeout!r}")
+        if not 0 <= timeout < math.inf:
+            raise SettingError(
+                "lock_timeout", f"must be a number of seconds, 0 or more, not {timeout}"
+            )
 
 
 @dataclass(slots=True)
