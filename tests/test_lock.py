@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
@@ -128,17 +127,6 @@ def wait_for(log: Path, line: str) -> None:
     while not (log.exists() and line in log.read_text().splitlines()):
         assert time.monotonic() < deadline, f"no {line!r} in {log}"
         time.sleep(0.01)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test starts; any still running at the end are killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=PATIENCE)
 
 
 def test_a_second_run_waits_for_the_first_and_then_finds_nothing_to_write(
