@@ -16,7 +16,7 @@ import pytest
 import newsfeed
 from newsfeed.cli import main
 from newsfeed.model import SettingError
-from newsfeed.publish import LOCK_NAME, Site, locked, publish
+from newsfeed.publish import LOCK_NAME, LockTimeout, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
 #: A bound on every wait for the other process; reaching it fails the test.
@@ -355,3 +355,28 @@ def test_a_lock_timeout_option_that_never_ends_or_is_negative_is_a_usage_error(
         "newsfeed build: error: --lock-timeout: must be a number of seconds, 0 or more, not "
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_another_thread_of_the_process_that_holds_the_lock_waits_for_it(tmp_path: Path) -> None:
+    # Re-entry is for the thread holding the lock: a web app's other threads
+    # publishing the same folder must still take turns, as flock makes them.
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(tmp_path, 0):
+            held.set()
+            release.wait(PATIENCE)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(PATIENCE)
+        with pytest.raises(LockTimeout), locked(tmp_path, 0):
+            pass
+    finally:
+        release.set()
+        holder.join()
+    with locked(tmp_path, 0):
+        pass

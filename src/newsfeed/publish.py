@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -148,8 +149,15 @@ class LockTimeout(Exception):
     """Another run holds the output folder's lock for longer than we wait."""
 
 
-#: The lock files this process holds: `locked` inside `locked` holds on.
-_held: set[str] = set()
+class _Held(threading.local):
+    """The lock files this thread holds: `locked` inside `locked` holds on. Per
+    thread, as flock is per open file: another thread of a web app waits."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+
+
+_held = _Held()
 
 
 @contextlib.contextmanager
@@ -163,7 +171,7 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
     key = os.path.realpath(path)
-    if key in _held:
+    if key in _held.paths:
         yield
         return
     with path.open("a") as handle:
@@ -178,11 +186,11 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
                         f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
                     ) from None
                 time.sleep(0.1)
-        _held.add(key)
+        _held.paths.add(key)
         try:
             yield
         finally:
-            _held.discard(key)
+            _held.paths.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
