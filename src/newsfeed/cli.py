@@ -417,14 +417,15 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
     _check_options(args)
     if not args.config:
+        # An empty --title or --link was given: FeedSettings says what is wrong with it.
         missing = [
             option
             for option, value in (
-                ("--out", args.out),
+                ("--out", args.out or None),
                 ("--title", args.title),
                 ("--link", args.link),
             )
-            if not value
+            if value is None
         ]
         if missing or not (args.inputs or args.sql):
             what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
