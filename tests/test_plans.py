@@ -152,6 +152,22 @@ def test_names_share_a_folder_only_when_they_fold_alike(a: str, b: str) -> None:
     assert (fan_out_folder(a) == fan_out_folder(b)) == (fold_name(a) == fold_name(b))
 
 
+@given(st.text(max_size=20))
+def test_every_folder_a_fan_out_writes_is_one_it_is_known_to_write(name: str) -> None:
+    # Else a fixed feed in that folder would not be refused beside the fan-out.
+    assert could_be_fan_out_folder(fan_out_folder(name))
+
+
+def test_a_feed_in_the_folder_of_a_letter_that_casefold_decomposes_is_refused() -> None:
+    # casefold("ᾶ") is "ᾶ" decomposed, which no folder is.
+    with pytest.raises(PlanCollision, match="could also be the folder of the category fan-out"):
+        Site(
+            SETTINGS,
+            Path("public"),
+            (FeedPlan("category", fan_out="category"), FeedPlan("category/\u1fb6")),
+        )
+
+
 # -- collisions in a site's configuration -------------------------------------------
 
 MAIN = """\

@@ -69,7 +69,8 @@ def fan_out_folders(names: Iterable[str]) -> dict[str, str]:
 
 def could_be_fan_out_folder(name: str) -> bool:
     """Whether a fan-out might write a feed in a folder named `name`, ignoring case."""
-    name = name.casefold()
+    # Composed again, as folders are: casefold decomposes some letters ("ᾶ").
+    name = unicodedata.normalize("NFC", name.casefold())
     head, _, digest = name.rpartition("_")
     if re.fullmatch(f"[0-9a-f]{{{DIGEST_DIGITS}}}|[0-9a-f]{{64}}", digest):
         return "_" not in head
