@@ -438,6 +438,11 @@ def test_a_short_user_name_is_scrubbed_only_where_it_is_a_word() -> None:
     assert sql.scrubbed('role "ed" does not exist; edit', url) == 'role "***" does not exist; edit'
 
 
+def test_a_source_shows_no_password_in_its_repr() -> None:
+    source = SqlSource("postgresql://editor:secret@db.example.org/news", "SELECT 1")
+    assert repr(source) == "SqlSource('postgresql://db.example.org/news', 'SELECT 1')"
+
+
 def test_text_that_is_not_a_url_is_named_without_its_password(capsys, tmp_path) -> None:
     code = main(["build", "--sql", "editor:secret@127.0.0.1/news", "--query", "SELECT 1",
                  "--out", str(tmp_path), "--title", "T", "--link", SITE])  # fmt: skip

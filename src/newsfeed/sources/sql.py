@@ -31,7 +31,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -91,8 +91,12 @@ class SqlSource:
     any SQLAlchemy URL; `query` is one SELECT statement.
     """
 
-    url: str
+    #: Out of repr(): it may hold a password.
+    url: str = field(repr=False)
     query: str
+
+    def __repr__(self) -> str:
+        return f"SqlSource({self.name!r}, {self.query!r})"
 
     @property
     def name(self) -> str:
