@@ -75,9 +75,14 @@ _SQLITE_REPORTING_PRAGMAS = frozenset(
 #: (`json_each`) shows as an update of the schema table; a real one is still
 #: stopped by mode=ro and query_only.
 _SQLITE_SCHEMA_TABLES = frozenset({"sqlite_master", "sqlite_temp_master"})
-#: SQL's own statement (PostgreSQL, MySQL, MariaDB and Oracle take it as it is):
-#: the transaction, or in MySQL the next one, cannot write.
+#: What makes the transaction unable to write: SQL's own statement (PostgreSQL
+#: and Oracle take it as it is), or MySQL's, which also ends any transaction
+#: its driver's first queries left open. A database that refuses it is not read.
 _READ_ONLY_TRANSACTION = "SET TRANSACTION READ ONLY"
+_READ_ONLY_TRANSACTION_BY_DIALECT = {
+    "mysql": "START TRANSACTION READ ONLY",
+    "mariadb": "START TRANSACTION READ ONLY",
+}
 #: Per dialect, what makes date-times the driver hands over independent of the
 #: session's zone, for the transaction only.
 _SESSION_ZONE = {"postgresql": "SET LOCAL TIME ZONE 'UTC'"}
@@ -187,7 +192,7 @@ def refusal_of(query: str) -> str | None:
     if not _READING_STATEMENT.match(query):
         return "the query must be one SELECT (or WITH) statement"
     if ";" in query.strip().rstrip(";"):
-        return "the query must be one statement: ';' may only end it (CHR(59) writes one)"
+        return "the query must be one statement: ';' may only end it"
     return None
 
 
@@ -289,8 +294,11 @@ def _read_sqlalchemy(source: SqlSource, problems: list[Problem]) -> Iterator[Raw
     try:
         with engine.connect() as connection:
             step = "cannot start a read-only transaction"
-            connection.exec_driver_sql(_READ_ONLY_TRANSACTION)
-            zone = _SESSION_ZONE.get(engine.dialect.name)
+            dialect = engine.dialect.name
+            connection.exec_driver_sql(
+                _READ_ONLY_TRANSACTION_BY_DIALECT.get(dialect, _READ_ONLY_TRANSACTION)
+            )
+            zone = _SESSION_ZONE.get(dialect)
             if zone is not None:
                 connection.exec_driver_sql(zone)
             step = "query failed"
