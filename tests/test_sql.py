@@ -479,6 +479,32 @@ def test_a_driver_error_of_any_kind_is_one_line_naming_the_database(read, monkey
     ]
 
 
+def test_a_drivers_error_fields_give_their_message(read, monkeypatch) -> None:
+    """pg8000 raises with the server's fields (S, C, M...) as its argument."""
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+
+    class Engine:
+        dialect = sqlalchemy.create_engine("sqlite://").dialect
+
+        def connect(self) -> None:
+            fields = {
+                "S": "FATAL",
+                "C": "28P01",
+                "M": 'password authentication failed for user "ed1tor"',
+            }
+            raise RuntimeError(fields)
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr(sqlalchemy, "create_engine", lambda url: Engine())
+    url = "postgresql+pg8000://ed1tor:secret@db.example.org/news"
+    assert messages(read(SqlSource(url, "SELECT 1"))) == [
+        "postgresql+pg8000://db.example.org/news: error: cannot connect: "
+        'password authentication failed for user "***"'
+    ]
+
+
 def test_without_sqlalchemy_other_databases_say_which_extra_to_install(read, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "sqlalchemy", None)
     reading = read(SqlSource("postgresql://db.example.org/news", "SELECT 1"))

@@ -384,7 +384,10 @@ def _first_line(error: BaseException) -> str:
     original = getattr(error, "orig", None)
     if isinstance(original, BaseException):
         error = original
-    lines = str(error).strip().splitlines()
+    fields = error.args[0] if error.args else None
+    # pg8000 hands over the server's fields (S, C, M...); M is the message.
+    message = fields.get("M") if isinstance(fields, dict) else None
+    lines = (message if isinstance(message, str) else str(error)).strip().splitlines()
     if not lines:
         return type(error).__name__
     # A Python error (pg8000's TypeError for an option it does not know) says
