@@ -61,7 +61,6 @@ ALIASES: dict[str, str] = {alias: name for name, names in FIELDS.items() for ali
 #: the same in every source: categories `,` or `;`, authors `;` only, since a
 #: name may hold a comma ("Quispe, Ana"). A list's own items are never split.
 LIST_SEPARATORS = {"authors": re.compile(";"), "categories": re.compile("[,;]")}
-LIST_FIELDS = frozenset(LIST_SEPARATORS)
 BODY_FORMATS = ("text", "html", "markdown")
 #: The deepest nesting of elements an HTML or Markdown `body` may have; a
 #: deeper body rejects its record. The HTML parser's time grows with the
