@@ -199,6 +199,11 @@ def test_what_the_read_only_transaction_lets_through_is_rolled_back(pg) -> None:
     assert contents(pg) == before
 
 
+@pytest.mark.parametrize("end", [";", " ;\n", "\n-- newest first"])
+def test_a_query_may_end_with_a_semicolon_or_a_comment(pg, end) -> None:
+    assert len(read(pg.url(READER), QUERY + end).articles) == 3
+
+
 def test_a_read_only_role_reads_every_row(pg) -> None:
     reading = read(pg.url(READER))
     assert [(a.id, a.place.position) for a in reading.articles] == [
