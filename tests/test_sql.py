@@ -14,8 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsfeed
 from newsfeed import Feed, Reading, SqlSource
@@ -418,6 +421,27 @@ def test_sqlalchemy_names_the_database_without_its_password(read) -> None:
 )  # fmt: skip
 def test_a_database_is_named_by_scheme_host_port_and_name_only(url, name) -> None:
     assert sql.database_name(url) == name
+
+
+#: User names and passwords as people write them in URLs, escaped or not.
+_CREDENTIAL = st.text(
+    alphabet=st.characters(min_codepoint=33, max_codepoint=0x24F, exclude_characters="*"),
+    min_size=4,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(user=_CREDENTIAL, password=_CREDENTIAL, escaped=st.booleans())
+def test_no_credential_survives_in_a_name_or_a_scrubbed_message(user, password, escaped) -> None:
+    written = quote(password, safe="") if escaped else password
+    url = f"postgresql://{user}:{written}@db.example.org:5432/news?sslmode=require"
+    name = sql.database_name(url)
+    assert name == "postgresql://db.example.org:5432/news"
+    message = f'FATAL: password authentication failed for user "{user}" ({password}) at {url}'
+    scrubbed = sql.scrubbed(message, url)
+    assert user not in scrubbed.replace(name, "")
+    assert password not in scrubbed.replace(name, "")
 
 
 def test_a_drivers_message_loses_the_user_name_and_password() -> None:

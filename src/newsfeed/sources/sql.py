@@ -143,16 +143,16 @@ def _url_parts(url: str) -> tuple[str, str, str]:
     scheme, separator, rest = text.partition("://")
     if not separator:
         scheme, rest = "", text
-    rest = rest.split("?", 1)[0].split("#", 1)[0]
-    # The last `@`: a password written with an unescaped `@` or `/` stays out too.
+    # The last `@`, before the query is cut off: a password written with an
+    # unescaped `@`, `/`, `?` or `#` stays out too.
     credentials, _, location = rest.rpartition("@")
-    return scheme, credentials, location
+    return scheme, credentials, location.split("?", 1)[0].split("#", 1)[0]
 
 
 def _secrets(url: str) -> set[str]:
     _, credentials, _ = _url_parts(url)
-    user, _, password = credentials.partition(":")
-    found = {user, password}
+    # An unescaped `:` in a user name or password makes the split ambiguous: both.
+    found = {credentials, *credentials.partition(":")[::2], *credentials.rpartition(":")[::2]}
     query = url.partition("?")[2].split("#", 1)[0]
     found.update(value for key, value in parse_qsl(query) if _SECRET_PARAMETER.search(key))
     found |= {unquote(secret) for secret in found}
