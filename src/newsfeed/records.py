@@ -61,6 +61,7 @@ ALIASES: dict[str, str] = {alias: name for name, names in FIELDS.items() for ali
 #: the same in every source: categories `,` or `;`, authors `;` only, since a
 #: name may hold a comma ("Quispe, Ana"). A list's own items are never split.
 LIST_SEPARATORS = {"authors": re.compile(";"), "categories": re.compile("[,;]")}
+LIST_FIELDS = frozenset(LIST_SEPARATORS)
 BODY_FORMATS = ("text", "html", "markdown")
 #: The deepest nesting of elements an HTML or Markdown `body` may have; a
 #: deeper body rejects its record. The HTML parser's time grows with the
@@ -259,7 +260,7 @@ class RecordReader:
                 )
             )
             return None
-        if "id" not in fields:
+        if "id" not in fields and not (article.id_is_url and self.settings.accept_url_ids):
             self.records_without_id += 1
         return article
 

@@ -2,7 +2,7 @@
 
 `sqlite:///path/to/site.db` is read with the standard library; any other URL
 (`postgresql://user@host/news`, `mysql+pymysql://...`) goes through
-SQLAlchemy, installed with `pip install 'newsfeed[sql]'`. URLs are written as
+SQLAlchemy, installed with `pip install 'newsfeed-publisher[sql]'`. URLs are written as
 SQLAlchemy users know them: three slashes before a relative SQLite path, four
 before an absolute one.
 
@@ -276,7 +276,7 @@ def _read_sqlalchemy(source: SqlSource, problems: list[Problem]) -> Iterator[Raw
         _fail(
             source,
             problems,
-            "reading this database needs SQLAlchemy: pip install 'newsfeed[sql]' "
+            "reading this database needs SQLAlchemy: pip install 'newsfeed-publisher[sql]' "
             "(SQLite files need nothing: sqlite:///site.db)",
         )
         return
