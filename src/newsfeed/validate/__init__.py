@@ -3,8 +3,9 @@
 `validate(data)` takes a document (bytes, text or a path), parses it safely
 and returns its findings; `validate_tree(root)` checks a tree already parsed
 with lxml, without touching it. Findings come sorted by line, path and code.
-This package imports nothing from the rest of newsfeed: the feed writer
-imports it, never the other way round.
+This package imports nothing from the rest of newsfeed but its rules
+(`newsfeed.rules`, which reading uses too): the feed writer imports it,
+never the other way round.
 """
 
 from __future__ import annotations

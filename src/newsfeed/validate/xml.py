@@ -15,6 +15,8 @@ from typing import Literal, cast
 
 from lxml import etree
 
+from newsfeed.rules import ATOM_NS
+
 from .findings import Finding
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
@@ -159,7 +161,6 @@ def entity_findings(root: etree._Element) -> list[Finding]:
 
 FeedFormat = Literal["rss", "atom"]
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 _ROOTS: dict[object, FeedFormat] = {"rss": "rss", f"{{{ATOM_NS}}}feed": "atom"}
 
 
