@@ -1,6 +1,7 @@
-"""Articles from a database: each row of a query is a record, named `DB:query row N`.
+"""Articles from a database: each row of a query is a record, named `DB:query row N (id ID)`.
 
-Every test reads a real SQLite file that it creates itself.
+Every test reads a real SQLite file that it creates itself; the same
+behaviours against a real PostgreSQL server are in test_sql_postgres.py.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsfeed
 from newsfeed import Feed, Reading, SqlSource
@@ -24,6 +28,7 @@ from newsfeed.sources import sql
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATE = "2026-11-26T10:00:00-05:00"
+SITE = "https://noticias.example.org/"
 COLUMNS = ("id", "title", "published", "authors", "categories", "image", "summary")
 
 
@@ -64,14 +69,26 @@ def messages(reading: Reading) -> list[str]:
 # -- rows are records -------------------------------------------------------------------------
 
 
-def test_each_row_is_a_record_named_by_its_row_number(read, db) -> None:
+def test_each_row_is_a_record_named_by_its_row_number_and_id(read, db) -> None:
     source = db([row(1), row(2), row(3)])
     reading = read(source)
     assert [a.id for a in reading.articles] == ["a-1", "a-2", "a-3"]
     assert [a.place.position for a in reading.articles] == [
-        "query row 1",
-        "query row 2",
-        "query row 3",
+        "query row 1 (id a-1)",
+        "query row 2 (id a-2)",
+        "query row 3 (id a-3)",
+    ]
+
+
+def test_a_row_without_id_is_named_by_its_number_alone(read, db) -> None:
+    reading = read(db([row(1, id=None)]))
+    assert [a.place.position for a in reading.articles] == ["query row 1"]
+
+
+def test_a_row_is_named_by_an_id_column_under_any_alias_and_type(read, db) -> None:
+    reading = read(db([], query=f"SELECT 8812 AS guid, 'Uno' AS title, '{DATE}' AS published"))
+    assert [(a.id, a.place.position) for a in reading.articles] == [
+        ("8812", "query row 1 (id 8812)")
     ]
 
 
@@ -80,7 +97,7 @@ def test_a_bad_row_among_good_ones_is_named_and_the_others_publish(read, db, tmp
     reading = read(source)
     assert len(reading.articles) == 16
     assert messages(reading) == [
-        f"{tmp_path}/site.db:query row 17: error: published: cannot read "
+        f"{tmp_path}/site.db:query row 17 (id a-17): error: published: cannot read "
         "'31 de febrero de 2026' as a date: day is out of range for month"
     ]
 
@@ -131,18 +148,18 @@ def test_a_json_array_or_object_in_a_column_is_read_as_that_value(read, db) -> N
     assert (article.image.width, article.image.height) == (1200, 800)
 
 
-def test_authors_and_categories_may_be_semicolon_separated_text(read, db) -> None:
-    source = db([row(1, authors="Ana Quispe; Marco Díaz", categories="Economía;Mercados")])
+def test_authors_and_categories_may_be_text_split_as_in_every_source(read, db) -> None:
+    source = db([row(1, authors="Quispe, Ana; Marco Díaz", categories="Economía;Mercados, Lima")])
     [article] = read(source).articles
-    assert [a.name for a in article.authors] == ["Ana Quispe", "Marco Díaz"]
-    assert article.categories == ("Economía", "Mercados")
+    assert [a.name for a in article.authors] == ["Quispe, Ana", "Marco Díaz"]
+    assert article.categories == ("Economía", "Mercados", "Lima")
 
 
 def test_a_column_with_broken_json_is_an_error_on_its_row(read, db, tmp_path) -> None:
     reading = read(db([row(1), row(2, image='{"url": ')]))
     assert [a.id for a in reading.articles] == ["a-1"]
     assert [(p.source, p.position, p.field) for p in reading.errors] == [
-        (f"{tmp_path}/site.db", "query row 2", "image")
+        (f"{tmp_path}/site.db", "query row 2 (id a-2)", "image")
     ]
 
 
@@ -160,8 +177,7 @@ def test_two_columns_of_one_name_are_one_error(read, db, tmp_path) -> None:
     reading = read(db([row(1)], query="SELECT *, title FROM articles"))
     assert reading.articles == []
     assert messages(reading) == [
-        f"{tmp_path}/site.db: error: title: the query returns two columns of this name; "
-        "rename one (AS)"
+        f"{tmp_path}/site.db: error: title: the query returns two columns of this name: rename one"
     ]
 
 
@@ -217,22 +233,102 @@ def test_a_failing_query_is_one_error_naming_the_database_and_the_sql_error(
     ]
 
 
+#: Every kind of statement that writes, each as a query: (name, SQL). The
+#: database must refuse each one and keep its rows as they were.
+WRITING_STATEMENTS = [
+    ("delete", "DELETE FROM articles"),
+    ("insert", "INSERT INTO articles (id, title) VALUES ('x', 'x')"),
+    ("update", "UPDATE articles SET title = 'changed'"),
+    ("drop", "DROP TABLE articles"),
+    ("delete behind with", "WITH c AS (SELECT 1) DELETE FROM articles"),
+    (
+        "insert behind with",
+        "WITH c AS (SELECT 1) INSERT INTO articles (id, title) VALUES ('x', 'x')",
+    ),
+    ("update returning", "WITH c AS (SELECT 1) UPDATE articles SET title = 'changed' RETURNING *"),
+    ("delete returning", "WITH c AS (SELECT 1) DELETE FROM articles RETURNING *"),
+    ("two statements", "SELECT * FROM articles; DELETE FROM articles"),
+    ("after a commit", "SELECT * FROM articles; COMMIT; DELETE FROM articles"),
+]
+SQLITE_WRITING_STATEMENTS = [
+    *WRITING_STATEMENTS,
+    ("attach", "ATTACH 'other.db' AS other"),
+    ("attach and write", "WITH c AS (SELECT 1) INSERT INTO other.t VALUES (1)"),
+    ("pragma that writes", "PRAGMA user_version = 7"),
+    ("pragma that unlocks", "PRAGMA query_only = 0"),
+    ("vacuum into", "VACUUM INTO 'copy.db'"),
+]
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "sqlite+pysqlite"])
+@pytest.mark.parametrize("checked", [True, False], ids=["checked", "unchecked"])
+@pytest.mark.parametrize(
+    "statement",
+    [sql for _, sql in SQLITE_WRITING_STATEMENTS],
+    ids=[n for n, _ in SQLITE_WRITING_STATEMENTS],
+)
+def test_no_statement_writes_to_a_sqlite_file(
+    read, db, tmp_path, monkeypatch, scheme, checked, statement
+) -> None:
+    """`unchecked`: with newsfeed's look at the query switched off, SQLite itself refuses."""
+    source = db([row(1), row(2)])
+    before = _dump(tmp_path / "site.db")
+    if not checked:
+        monkeypatch.setattr(sql, "refusal_of", lambda query: None)
+    monkeypatch.chdir(tmp_path)
+    reading = read(SqlSource(source.url.replace("sqlite", scheme, 1), statement))
+    assert reading.articles == []
+    [problem] = messages(reading)
+    assert problem.startswith(f"{tmp_path}/site.db: error: ")
+    assert _dump(tmp_path / "site.db") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site.db"]
+
+
 def test_a_statement_that_writes_is_refused_before_it_runs(read, db, tmp_path) -> None:
-    source = db([row(1)], query="DELETE FROM articles")
-    reading = read(source)
+    reading = read(db([row(1)], query="DELETE FROM articles"))
     assert messages(reading) == [
         f"{tmp_path}/site.db: error: the query must be one SELECT (or WITH) statement"
     ]
-    assert _count(tmp_path / "site.db") == 1
 
 
-def test_the_database_is_opened_read_only(read, db, tmp_path) -> None:
-    source = db([row(1)], query="WITH doomed AS (SELECT 1) DELETE FROM articles")
-    reading = read(source)
+def test_a_second_statement_is_refused_before_it_runs(read, db, tmp_path) -> None:
+    reading = read(db([row(1)], query="SELECT * FROM articles; SELECT 1"))
     assert messages(reading) == [
-        f"{tmp_path}/site.db: error: query failed: attempt to write a readonly database"
+        f"{tmp_path}/site.db: error: the query must be one statement: ';' may only end it"
     ]
-    assert _count(tmp_path / "site.db") == 1
+
+
+def test_a_query_may_end_with_a_semicolon(read, db) -> None:
+    assert len(read(db([row(1)], query="SELECT * FROM articles;\n")).articles) == 1
+
+
+def test_a_write_behind_with_is_refused_by_the_database(read, db, tmp_path) -> None:
+    reading = read(db([row(1)], query="WITH doomed AS (SELECT 1) DELETE FROM articles"))
+    assert messages(reading) == [
+        f"{tmp_path}/site.db: error: query failed: not authorized: "
+        "newsfeed only reads the database"
+    ]
+
+
+def test_attach_is_refused_by_sqlite_even_unchecked(read, db, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(sql, "refusal_of", lambda query: None)
+    monkeypatch.chdir(tmp_path)
+    reading = read(db([row(1)], query="ATTACH 'other.db' AS other"))
+    assert messages(reading) == [
+        f"{tmp_path}/site.db: error: query failed: not authorized: "
+        "newsfeed only reads the database"
+    ]
+    assert not (tmp_path / "other.db").exists()
+
+
+def test_table_valued_functions_still_read(read, db) -> None:
+    source = db(
+        [row(1)],
+        query="SELECT a.*, (SELECT count(*) FROM pragma_table_info('articles')) AS n "
+        "FROM articles AS a, json_each('[1]')",
+    )
+    reading = read(source)
+    assert len(reading.articles) == 1
 
 
 def test_reading_leaves_the_database_file_unchanged(read, db, tmp_path) -> None:
@@ -272,10 +368,10 @@ def test_rows_are_fetched_batch_by_batch_as_records_are_read(db, monkeypatch) ->
     )
     problems: list[newsfeed.Problem] = []
     records = newsfeed.sources.iter_records(source, problems)
-    assert next(records).place.position == "query row 1"
+    assert next(records).place.position == "query row 1 (id a-1)"
     assert problems == []
     rest = [r.place.position for r in records]
-    assert rest[:1] == ["query row 2"] and len(rest) < 4
+    assert rest[:1] == ["query row 2 (id a-2)"] and len(rest) < 4
     assert [p.message for p in problems] == ["query failed: integer overflow"]
 
 
@@ -286,7 +382,9 @@ def test_a_relative_sqlite_url_is_relative_to_the_working_folder(read, db, monke
     source = db([row(1)])
     monkeypatch.chdir(Path(source.url.removeprefix("sqlite:///")).parent)
     reading = read(SqlSource("sqlite:///site.db", source.query))
-    assert [a.place for a in reading.articles] == [newsfeed.Place("site.db", "query row 1")]
+    assert [a.place for a in reading.articles] == [
+        newsfeed.Place("site.db", "query row 1 (id a-1)")
+    ]
 
 
 def test_other_databases_go_through_sqlalchemy(read, db, tmp_path) -> None:
@@ -295,7 +393,7 @@ def test_other_databases_go_through_sqlalchemy(read, db, tmp_path) -> None:
     reading = read(SqlSource(source.url.replace("sqlite:", "sqlite+pysqlite:", 1), source.query))
     assert [a.id for a in reading.articles] == ["a-1"]
     assert [(p.source, p.position, p.field) for p in reading.errors] == [
-        (f"{tmp_path}/site.db", "query row 2", "published")
+        (f"{tmp_path}/site.db", "query row 2 (id a-2)", "published")
     ]
 
 
@@ -306,6 +404,129 @@ def test_sqlalchemy_names_the_database_without_its_password(read) -> None:
     [problem] = messages(reading)
     assert problem.startswith("postgresql+nosuchdriver://db.example.org/news: error: ")
     assert "secret" not in problem and "editor" not in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("postgresql://editor:secret@db.example.org:5433/news", "postgresql://db.example.org:5433/news"),
+        ("postgresql+psycopg://editor@db.example.org/news?sslmode=require&password=secret",
+         "postgresql+psycopg://db.example.org/news"),
+        ("mysql+pymysql://editor:se/cr@t@db.example.org/news", "mysql+pymysql://db.example.org/news"),
+        ("editor:secret@127.0.0.1/news", "127.0.0.1/news"),
+        ("postgresql://editor:secret@[::1", "postgresql://[::1"),
+        ("sqlite:///site.db", "site.db"),
+        ("sqlite+pysqlite:////srv/site.db?mode=ro", "/srv/site.db"),
+    ],
+)  # fmt: skip
+def test_a_database_is_named_by_scheme_host_port_and_name_only(url, name) -> None:
+    assert sql.database_name(url) == name
+
+
+#: User names and passwords as people write them in URLs, escaped or not.
+_CREDENTIAL = st.text(
+    alphabet=st.characters(min_codepoint=33, max_codepoint=0x24F, exclude_characters="*"),
+    min_size=4,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(user=_CREDENTIAL, password=_CREDENTIAL, escaped=st.booleans())
+def test_no_credential_survives_in_a_name_or_a_scrubbed_message(user, password, escaped) -> None:
+    written = quote(password, safe="") if escaped else password
+    url = f"postgresql://{user}:{written}@db.example.org:5432/news?sslmode=require"
+    name = sql.database_name(url)
+    assert name == "postgresql://db.example.org:5432/news"
+    message = f'FATAL: password authentication failed for user "{user}" ({password}) at {url}'
+    scrubbed = sql.scrubbed(message, url)
+    assert user not in scrubbed.replace(name, "")
+    assert password not in scrubbed.replace(name, "")
+
+
+def test_a_drivers_message_loses_the_user_name_and_password() -> None:
+    url = "postgresql://nf_editor:p%40ss-word@db.example.org/news?sslpassword=k3y-phrase"
+    message = (
+        'connection to server failed: FATAL:  password authentication failed for user "nf_editor"'
+        f"\n(password p@ss-word, key k3y-phrase, URL {url})"
+    )
+    assert sql.scrubbed(message, url) == (
+        'connection to server failed: FATAL: password authentication failed for user "***" '
+        "(password ***, key ***, URL postgresql://db.example.org/news)"
+    )
+
+
+def test_a_short_user_name_is_scrubbed_only_where_it_is_a_word() -> None:
+    url = "postgresql://ed:secret@db.example.org/news"
+    assert sql.scrubbed('role "ed" does not exist; edit', url) == 'role "***" does not exist; edit'
+
+
+def test_a_source_shows_no_password_in_its_repr() -> None:
+    source = SqlSource("postgresql://editor:secret@db.example.org/news", "SELECT 1")
+    assert repr(source) == "SqlSource('postgresql://db.example.org/news', 'SELECT 1')"
+
+
+def test_text_that_is_not_a_url_is_named_without_its_password(capsys, tmp_path) -> None:
+    code = main(["build", "--sql", "editor:secret@127.0.0.1/news", "--query", "SELECT 1",
+                 "--out", str(tmp_path), "--title", "T", "--link", SITE])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("127.0.0.1/news: error: not a usable database URL: ")
+    assert "secret" not in err and "editor" not in err
+
+
+def test_a_missing_driver_is_one_error_without_credentials(read) -> None:
+    reading = read(SqlSource("postgresql+pg8000://editor:secret@db.example.org/news", "SELECT 1"))
+    assert messages(reading) == [
+        "postgresql+pg8000://db.example.org/news: error: the database driver is not installed: "
+        "No module named 'pg8000'"
+    ]
+
+
+def test_a_driver_error_of_any_kind_is_one_line_naming_the_database(read, monkeypatch) -> None:
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+
+    class Engine:
+        dialect = sqlalchemy.create_engine("sqlite://").dialect
+
+        def connect(self) -> None:
+            raise TypeError("connect() got an unexpected keyword argument 'sslmode'\n  at ...")
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr(sqlalchemy, "create_engine", lambda url: Engine())
+    url = "postgresql+pg8000://editor:secret@db.example.org/news?sslmode=require"
+    assert messages(read(SqlSource(url, "SELECT 1"))) == [
+        "postgresql+pg8000://db.example.org/news: error: cannot connect: "
+        "TypeError: connect() got an unexpected keyword argument 'sslmode'"
+    ]
+
+
+def test_a_drivers_error_fields_give_their_message(read, monkeypatch) -> None:
+    """pg8000 raises with the server's fields (S, C, M...) as its argument."""
+    sqlalchemy = pytest.importorskip("sqlalchemy")
+
+    class Engine:
+        dialect = sqlalchemy.create_engine("sqlite://").dialect
+
+        def connect(self) -> None:
+            fields = {
+                "S": "FATAL",
+                "C": "28P01",
+                "M": 'password authentication failed for user "ed1tor"',
+            }
+            raise RuntimeError(fields)
+
+        def dispose(self) -> None:
+            pass
+
+    monkeypatch.setattr(sqlalchemy, "create_engine", lambda url: Engine())
+    url = "postgresql+pg8000://ed1tor:secret@db.example.org/news"
+    assert messages(read(SqlSource(url, "SELECT 1"))) == [
+        "postgresql+pg8000://db.example.org/news: error: cannot connect: "
+        'password authentication failed for user "***"'
+    ]
 
 
 def test_without_sqlalchemy_other_databases_say_which_extra_to_install(read, monkeypatch) -> None:

@@ -20,7 +20,7 @@ import os
 import stat
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -137,7 +137,9 @@ def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "
 
 def _parts(sources: Input, problems: list[Problem]) -> list[_Part]:
     """The sources as the parts the index keeps apart, each with a key of its own."""
-    if not isinstance(sources, str | os.PathLike | SqlSource):
+    # One mapping is one record, which source_parts knows: iterating it here would
+    # read its keys as paths.
+    if not isinstance(sources, str | os.PathLike | SqlSource | Mapping):
         items = iter(sources)
         first = next(items, None)
         if isinstance(first, Article):

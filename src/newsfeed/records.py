@@ -72,8 +72,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "image": ("image", "thumbnail"),
 }
 ALIASES: dict[str, str] = {alias: name for name, names in FIELDS.items() for alias in names}
-#: Fields that take a list; flat text sources (CSV, SQL) separate the items with ";".
-LIST_FIELDS = frozenset({"authors", "categories"})
+#: Fields that take a list, and what separates the items of one given as text,
+#: the same in every source: categories `,` or `;`, authors `;` only, since a
+#: name may hold a comma ("Quispe, Ana"). A list's own items are never split.
+LIST_SEPARATORS = {"authors": re.compile(";"), "categories": re.compile("[,;]")}
+LIST_FIELDS = frozenset(LIST_SEPARATORS)
 BODY_FORMATS = ("text", "html", "markdown")
 #: The deepest nesting of elements an HTML or Markdown `body` may have; a
 #: deeper body rejects its record. The HTML parser's time grows with the
@@ -461,7 +464,9 @@ class RecordReader:
     def _authors(self, value: Any, place: Place, problems: list[Problem]) -> tuple[Author, ...]:
         if value is None:
             return ()
-        items = value if isinstance(value, list | tuple) else [value]
+        items = split_list("authors", value) if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            items = [items]
         authors: list[Author] = []
         for item in items:
             author = self._author(item, place, problems)
@@ -542,7 +547,7 @@ class RecordReader:
         if value is None:
             return ()
         if isinstance(value, str):
-            items: list[Any] = value.split(",")
+            items: list[Any] = split_list("categories", value)
         elif isinstance(value, list | tuple):
             items = list(value)
         else:
@@ -754,6 +759,11 @@ def html_depth(html: str) -> int:
             open_by_name[name] -= 1
             depth -= 1
     return deepest
+
+
+def split_list(field: str, text: str) -> list[str]:
+    """The items of a list field given as text (LIST_SEPARATORS), without empty ones."""
+    return [item.strip() for item in LIST_SEPARATORS[field].split(text) if item.strip()]
 
 
 def split_name_email(text: str) -> tuple[str, str | None]:

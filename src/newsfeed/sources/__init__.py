@@ -16,13 +16,14 @@ from typing import Any, TypeAlias
 from newsfeed.model import InputWarning, Place, Problem
 from newsfeed.records import RawRecord
 from newsfeed.sources import csvfile, jsonfile, jsonlines, sql, textfile
+from newsfeed.sources.scalars import with_text_id
 from newsfeed.sources.sql import SqlSource
 
 PathLike: TypeAlias = "str | os.PathLike[str]"
 #: What users may pass as input: a path, a Python mapping (one record), a
 #: database query, or a mix of them.
 Source: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | SqlSource"
-Sources: TypeAlias = "str | os.PathLike[str] | SqlSource | Iterable[Source]"
+Sources: TypeAlias = "str | os.PathLike[str] | Mapping[str, Any] | SqlSource | Iterable[Source]"
 
 Reader = Callable[[Path, str, str, list[Problem]], Iterator[RawRecord]]
 READERS: dict[str, Reader] = {
@@ -53,9 +54,9 @@ def iter_records(
 ) -> Iterator[RawRecord]:
     """Every record of `sources`, in order, lazily; source-level problems go to `problems`.
 
-    A path or a list of paths reads files and folders; an iterable of
-    mappings is a list of records, each named by its 1-based index; a
-    `SqlSource` streams the rows of a database query.
+    A path or a list of paths reads files and folders; a mapping is one
+    record, and an iterable of mappings a list of records, each named by its
+    1-based index; a `SqlSource` streams the rows of a database query.
     """
     if not known_encoding(encoding, problems):
         return
@@ -76,11 +77,12 @@ def source_parts(sources: Sources, problems: list[Problem]) -> Iterator[SourcePa
     """`sources` as the parts read in one go, in order: each file (folders walked
     in path order), each record given as a mapping, each query. A path that
     cannot be read is a problem instead."""
-    if isinstance(sources, str | os.PathLike | SqlSource):
+    if isinstance(sources, str | os.PathLike | SqlSource | Mapping):
+        # One mapping is one record: iterating it would read its keys as paths.
         sources = [sources]
     for index, source in enumerate(sources, start=1):
         if isinstance(source, Mapping):
-            yield RawRecord(source, Place(PYTHON_SOURCE, str(index)))
+            yield RawRecord(with_text_id(source), Place(PYTHON_SOURCE, str(index)))
         elif isinstance(source, SqlSource):
             yield source
         elif isinstance(source, str | os.PathLike):
@@ -105,7 +107,7 @@ def records_of(part: SourcePart, problems: list[Problem], encoding: str) -> Iter
 
 def _files_of(path: Path, name: str, problems: list[Problem]) -> Iterator[SourceFile]:
     if path.is_dir():
-        for file in _files_in(path):
+        for file in _files_in(path, problems):
             yield SourceFile(file, str(file))
     elif not path.exists():
         problems.append(Place(name).source_error(None, "no such file or folder"))
@@ -118,10 +120,22 @@ def _files_of(path: Path, name: str, problems: list[Problem]) -> Iterator[Source
         yield SourceFile(path, name)
 
 
-def _files_in(folder: Path) -> list[Path]:
-    """Readable files below `folder`, hidden ones skipped, sorted by path for stable builds."""
+def _files_in(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Readable files below `folder`, hidden ones skipped, sorted by path for stable builds.
+
+    A folder that cannot be listed is a source error, as an unreadable file
+    is: publishing without it would drop its articles from every feed.
+    """
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+
+    def unreadable(error: OSError) -> None:
+        problems.append(
+            Place(str(error.filename or folder)).source_error(
+                None, f"cannot read the folder: {error.strerror or error}"
+            )
+        )
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(
             Path(root, f)

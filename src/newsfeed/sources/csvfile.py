@@ -1,7 +1,7 @@
 """CSV files: a header row of field names, then one record per row.
 
-List fields (`authors`, `categories` and their aliases) hold several values
-separated by `;`, since `,` is the column separator.
+List fields hold their items as text, split as in every other source
+(`records.LIST_SEPARATORS`): `;` between authors, `,` or `;` between categories.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsfeed.model import Place, Problem
-from newsfeed.records import ALIASES, LIST_FIELDS, RawRecord
+from newsfeed.records import RawRecord
 from newsfeed.sources.decoding import read_from, text_of
 from newsfeed.sources.position import Position
 
@@ -50,7 +50,7 @@ def read(
                     place.error(None, f"{len(row)} cells but only {len(columns)} columns")
                 )
                 continue
-            yield RawRecord(split_list_fields(dict(zip(columns, row, strict=False))), place)
+            yield RawRecord(dict(zip(columns, row, strict=False)), place)
     except csv.Error as error:
         at.whole = False
         problems.append(
@@ -63,15 +63,3 @@ def read(
         at.offset, at.line = at.offset + len(data), at.line + reader.line_num
     else:
         at.whole = False
-
-
-def split_list_fields(row: dict[str, object]) -> dict[str, object]:
-    """The row with `;`-separated text in list fields turned into lists.
-
-    Text without `;` is left as it is, so that categories may also be one
-    comma-separated string, as the input contract allows everywhere.
-    """
-    for key, value in row.items():
-        if ALIASES.get(key) in LIST_FIELDS and isinstance(value, str) and ";" in value:
-            row[key] = [item.strip() for item in value.split(";") if item.strip()]
-    return row

@@ -23,7 +23,6 @@ from typing import Any
 
 from newsfeed.model import Place, Problem
 from newsfeed.records import RawRecord, split_name_email
-from newsfeed.sources.csvfile import split_list_fields
 from newsfeed.sources.decoding import read_text
 
 #: A header line is at most this long; longer paragraphs are body text.
@@ -53,7 +52,7 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
         modified = None
     front, body = split_front_matter(text, place, problems)
     record = parse_layout(body)
-    record.update(split_list_fields(front))
+    record.update(front)
     yield RawRecord(record, place, fallback_published=modified)
 
 
