@@ -32,7 +32,7 @@ from newsfeed.publish import (
     publish,
 )
 from newsfeed.records import Reading, normalise_language, split_name_email
-from newsfeed.show import UnreadableFeed, render_text
+from newsfeed.show import UnreadableFeed, printable, render_text
 from newsfeed.show import load as load_feed
 from newsfeed.sources.sql import SqlSource
 from newsfeed.store import ArticleStore, DamagedStore
@@ -474,7 +474,7 @@ def _report(problems: Sequence[Problem]) -> None:
 def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
     check = commands.add_parser(
         "validate",
-        help="check RSS 2.0 and Atom 1.0 documents as the W3C Feed Validation Service does",
+        help="check RSS 2.0, Atom 1.0 and JSON Feed documents as the W3C validator would",
         description=(
             "Validate feeds (any feed, not only newsfeed's). One line per finding, "
             "FILE:LINE: error|warning: message [Code]; codes are the W3C validator's names."
@@ -487,6 +487,9 @@ def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
     check.add_argument("files", nargs="+", metavar="FILE", help="feed files; - reads stdin")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--quiet", action="store_true", help="print findings only, no summary line (for cron)"
+    )
     _common(check)
     check.set_defaults(run=run_validate)
 
@@ -495,16 +498,15 @@ def run_validate(args: argparse.Namespace) -> int:
     results: dict[str, list[Finding]] = {}
     unreadable = 0
     for name in args.files:
-        if name == "-":
-            results["<stdin>"] = validate(sys.stdin.buffer.read())
-            continue
+        shown = "<stdin>" if name == "-" else name
         try:
-            results[name] = validate(Path(name))
+            results[shown] = validate(sys.stdin.buffer if name == "-" else Path(name))
         except FileNotFoundError:
-            print(f"{name}: error: no such file", file=sys.stderr)
+            print(printable(f"{shown}: error: no such file"), file=sys.stderr)
             unreadable += 1
         except OSError as error:
-            print(f"{name}: error: cannot read: {error.strerror or error}", file=sys.stderr)
+            reason = error.strerror or str(error)
+            print(printable(f"{shown}: error: cannot read: {reason}"), file=sys.stderr)
             unreadable += 1
     findings = [f for found in results.values() for f in found]
     errors = sum(f.level == "error" for f in findings)
@@ -521,8 +523,18 @@ def run_validate(args: argparse.Namespace) -> int:
         for name, found in results.items():
             for finding in found:
                 line = "" if finding.line is None else f"{finding.line}:"
-                print(f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]")
-        print(f"{len(results)} file(s): {errors} error(s), {warnings} warning(s)")
+                # Without a line (JSON Feed), the path is the only place there is.
+                at = (
+                    f" at {finding.path}" if finding.line is None and len(finding.path) > 1 else ""
+                )
+                text = f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]{at}"
+                print(printable(text))
+        if not args.quiet:
+            files = len(results) + unreadable
+            unread = f" ({unreadable} not read)" if unreadable else ""
+            print(
+                f"{files} file(s){unread}: {errors + unreadable} error(s), {warnings} warning(s)"
+            )
     failed = unreadable or errors or (args.strict and warnings)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -565,7 +577,7 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         feed = load_feed(args.file)
     except UnreadableFeed as error:
-        print(error.problem, file=sys.stderr)
+        print(printable(str(error.problem)), file=sys.stderr)
         return EXIT_FAILED
     sys.stdout.write(render_text(feed, args.limit))
     return EXIT_OK

@@ -5,7 +5,7 @@ order never depends on the input; only the `limit` newest are kept. Every
 XML document is validated as it is rendered, each finding traced back to the
 record and field it came from: `rss()`, `atom()` and `write()` refuse a
 document with an error, `render()` returns it with its findings. JSON Feed
-is built from the same normalised Articles and not validated again.
+is validated the same way, from its bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,13 @@ from newsfeed.render.jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
 from newsfeed.render.rss import rss_tree
-from newsfeed.validate import MAX_DOCUMENT_BYTES, Finding, validate, validate_tree
+from newsfeed.validate import (
+    MAX_DOCUMENT_BYTES,
+    Finding,
+    validate,
+    validate_json_feed,
+    validate_tree,
+)
 
 Format = Literal["rss", "atom", "json"]
 FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
@@ -172,11 +178,14 @@ class Feed:
         fg.id(self.id)
 
     def render(self, format: Format) -> Document:
-        """The document of `format`, validated (JSON Feed is built, not parsed)."""
+        """The document of `format`, validated."""
         with gc_paused():
             if format == "json":
                 data = render_json(self.settings, self.articles, self.contents, self.url("json"))
-                return Document(format, FILE_NAMES[format], data)
+                findings = tuple(validate_json_feed(data))
+                return Document(
+                    format, FILE_NAMES[format], data, findings, self._problems(format, findings)
+                )
             with self._model_lock:
                 self._set_document(self._model, format)
                 root = rss_tree(self._model) if format == "rss" else atom_tree(self._model)
