@@ -15,6 +15,7 @@ from lxml import etree
 
 from .atom import validate_atom
 from .findings import Finding, Level
+from .itunes import validate_itunes
 from .jsonfeed import is_json_document, validate_json_feed
 from .rss import validate_rss
 from .xml import (
@@ -79,5 +80,7 @@ def validate_tree(root: etree._Element) -> list[Finding]:
         findings.extend(validate_atom(root))
     else:
         findings.append(root_finding(root))
+    if kind is not None:
+        findings.extend(validate_itunes(root, kind))
     findings.sort(key=Finding.sort_key)
     return findings
