@@ -187,3 +187,50 @@ def test_a_json_feed_nested_a_million_deep_is_one_finding() -> None:
     )
     assert out == "ValidatorLimit"
     assert peak < BASELINE_MB + 50
+
+
+LAUGHS = (
+    '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+    + ']><rss version="2.0"><channel><title>&j;</title></channel></rss>'
+)
+
+
+@pytest.mark.parametrize("command", ["validate", "show"])
+def test_billion_laughs_is_refused_within_bounds(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "laughs.xml"
+    path.write_text(LAUGHS)
+    out, peak = run_child(
+        f"""
+        import sys, time
+        from newsfeed.cli import main
+        sys.stderr = sys.stdout
+        start = time.perf_counter()
+        code = main([{command!r}, {str(path)!r}])
+        print(code, time.perf_counter() - start < 5)
+        """,
+        timeout=60,
+    )
+    assert out.endswith("1 True"), out
+    assert peak < BASELINE_MB + 30
+
+
+def test_an_external_entity_and_xinclude_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    doc = tmp_path / "xxe.xml"
+    doc.write_text(
+        f'<!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss version="2.0" xmlns:xi="http://www.w3.org/2001/XInclude"><channel>'
+        f'<title>&x;</title><xi:include href="file://{secret}" parse="text"/>'
+        "</channel></rss>"
+    )
+    for command in ("validate", "show"):
+        done = subprocess.run(
+            [sys.executable, "-m", "newsfeed", command, str(doc)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "TOP-SECRET" not in done.stdout + done.stderr
