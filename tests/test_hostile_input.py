@@ -212,7 +212,7 @@ def test_billion_laughs_is_refused_within_bounds(tmp_path: Path, command: str) -
         timeout=60,
     )
     assert out.endswith("1 True"), out
-    assert peak < BASELINE_MB + 30
+    assert peak < BASELINE_MB + 200  # fully expanded, the entities would take 45 GB
 
 
 def test_an_external_entity_and_xinclude_are_never_read(tmp_path: Path) -> None:
