@@ -17,6 +17,7 @@ from .atom import validate_atom
 from .findings import Finding, Level
 from .itunes import validate_itunes
 from .jsonfeed import is_json_document, validate_json_feed
+from .podcasting import validate_podcasting
 from .rss import validate_rss
 from .xml import (
     MAX_DOCUMENT_BYTES,
@@ -82,5 +83,6 @@ def validate_tree(root: etree._Element) -> list[Finding]:
         findings.append(root_finding(root))
     if kind is not None:
         findings.extend(validate_itunes(root, kind))
+        findings.extend(validate_podcasting(root, kind))
     findings.sort(key=Finding.sort_key)
     return findings
