@@ -51,7 +51,8 @@ class Report:
 
     def _keep(self, level: Level, code: str) -> bool:
         """Count a finding; False once its code has `MAX_FINDINGS_PER_CODE` listed."""
-        count = self._counts[level, code] = self._counts.get((level, code), 0) + 1
+        key = (level, code)
+        count = self._counts[key] = self._counts.get(key, 0) + 1
         return count <= _limits.MAX_FINDINGS_PER_CODE
 
     def error(

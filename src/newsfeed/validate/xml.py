@@ -250,8 +250,15 @@ def root_finding(root: etree._Element) -> Finding:
 
 def step_name(element: etree._Element) -> str:
     """The element's name as written in the document (`pubDate`, `media:content`)."""
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
+    tag = element.tag
+    if not isinstance(tag, str):
+        return str(tag)
+    if not tag.startswith("{"):
+        return tag  # no namespace, so no prefix
+    # Cut from the tag rather than through QName: this runs once per finding.
+    local = tag[tag.index("}") + 1 :]
+    prefix = element.prefix
+    return f"{prefix}:{local}" if prefix else local
 
 
 class Paths:
