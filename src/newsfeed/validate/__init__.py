@@ -60,6 +60,7 @@ def validate(data: Source) -> list[Finding]:
     if is_json_document(raw):
         return validate_json_feed(raw)
     root, broken = parse(raw, encoding)
+    del raw  # the tree is all that is needed now: a copy of the document less
     if root is None:
         return broken
     return validate_tree(root)

@@ -225,9 +225,10 @@ class _Checker:
                 )
                 continue
             identifier = item.get("id")
-            self._entry = str(identifier) if isinstance(identifier, (str, int)) else None
+            usable = isinstance(identifier, (str, int)) and not isinstance(identifier, bool)
+            self._entry = str(identifier) if usable else None
             self._item(item, item_path)
-            if isinstance(identifier, (str, int)) and not isinstance(identifier, bool):
+            if usable:
                 key = str(identifier)
                 if key in ids:
                     self.add(
