@@ -288,12 +288,13 @@ def test_a_cache_that_cannot_be_written_is_a_warning_and_leaves_no_partial_file(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(ArticleStore, "save_segment", full_disk)
-    source = jsonl(tmp_path / "a.jsonl", record(1))
+    sources = [jsonl(tmp_path / "a.jsonl", record(1)), jsonl(tmp_path / "b.jsonl", record(2))]
     out = tmp_path / "out"
-    assert build(out, source, options=("--quiet",)) == 0
+    assert build(out, *sources, options=("--quiet",)) == 0
     folder = default_cache_folder(out)
+    # One line however many sources: the disk that refused one refuses them all.
     assert capsys.readouterr().err == (
-        f"{folder}: warning: cache: cannot keep {source} there: No space left on device\n"
+        f"{folder}: warning: cache: cannot keep sources there: No space left on device\n"
     )
     assert list(folder.iterdir()) == []
-    assert b"Noticia 1" in (out / "rss.xml").read_bytes()
+    assert b"Noticia 2" in (out / "rss.xml").read_bytes()

@@ -183,7 +183,7 @@ MISTAKES = [
         'fan_out = "category"',
         'fan_out = "category"\n\n[[feeds]]\npath = "category/"\nfan_out = "category"',
         "feeds[3].path",
-        "also written by feeds[2]",
+        "could also be the folder of the category fan-out at 'category' in feeds[2] (line 14)",
     ),
 ]
 

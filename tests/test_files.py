@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsfeed.files import temporary_prefix, write_if_changed
+from newsfeed.files import TEMPORARY_SUFFIX, write_if_changed
 from newsfeed.model import FeedSettings
 from newsfeed.publish import Site, publish
 
@@ -212,7 +212,7 @@ def test_a_folder_that_cannot_be_fsynced_does_not_fail_the_write(
 
 
 def test_a_publish_run_removes_temporary_files_a_killed_run_left(tmp_path: Path) -> None:
-    stale = tmp_path / "category" / "x" / (temporary_prefix(tmp_path / "rss.xml") + "k1ll3d")
+    stale = tmp_path / "category" / "x" / f".rss.xml.k1ll3d{TEMPORARY_SUFFIX}"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"<rss")
     publish(Site(FeedSettings(title="T", link="https://example.org/"), tmp_path), [])

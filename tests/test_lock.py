@@ -11,9 +11,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser  # type: ignore[import-untyped]
 import pytest
 
-from newsfeed.publish import LOCK_NAME
+import newsfeed
+from newsfeed.publish import LOCK_NAME, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
 #: A bound on every wait for the other process; reaching it fails the test.
@@ -208,3 +210,132 @@ def test_a_run_killed_before_its_rename_leaves_the_old_files_and_releases_the_lo
     )
     assert run.returncode == 0, run.stderr
     assert (out / "rss.xml").read_bytes().startswith(b"<?xml")
+
+
+#: A run of `newsfeed build` that stops itself (SIGSTOP) as soon as it has
+#: parsed the record whose id is STALL_AFTER: it has read its input, and
+#: whatever it publishes when continued is that input.
+STALLER = """
+import json, os, signal, sys, time
+from newsfeed.cli import main
+
+role, log, stall_after, *argv = sys.argv[1:]
+
+def note(event):
+    with open(log, "a") as handle:
+        handle.write(f"{role} {event}\\n")
+
+real_loads, real_sleep = json.loads, time.sleep
+
+def loads(text, *args, **kwargs):
+    value = real_loads(text, *args, **kwargs)
+    if isinstance(value, dict) and value.get("id") == stall_after:
+        note("read")
+        os.kill(os.getpid(), signal.SIGSTOP)
+    return value
+
+def sleep(seconds):
+    note("waiting")
+    real_sleep(seconds)
+
+json.loads = loads
+time.sleep = sleep
+note("start")
+code = main(argv)
+note(f"exit {code}")
+sys.exit(code)
+"""
+
+
+def write_jsonl(path: Path, count: int) -> None:
+    """`count` records, replacing the file as an editor or exporter would."""
+    lines = [
+        json.dumps(
+            {
+                "id": f"n-{n}",
+                "url": f"{SITE}n/{n}.shtml",
+                "title": f"Noticia {n}",
+                "published": f"2026-11-{n:02d}T10:00:00-05:00",
+            }
+        )
+        for n in range(1, count + 1)
+    ]
+    partial = path.with_name(path.name + ".new")
+    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def wait_until_stopped(process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "T":
+        assert time.monotonic() < deadline, "the run never stopped"
+        time.sleep(0.01)
+
+
+def test_a_run_stalled_after_reading_cannot_overwrite_a_later_runs_output(
+    tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    source, out, log = tmp_path / "news.jsonl", tmp_path / "public", tmp_path / "log"
+    write_jsonl(source, 3)
+    args = [*build_args(source, out, "--formats", "rss", "--no-cache"), "--lock-timeout", "60"]
+    stalled = start(STALLER, "A", str(log), "n-3", *args)
+    processes.append(stalled)
+    wait_for(log, "A read")
+    wait_until_stopped(stalled)
+    write_jsonl(source, 4)  # newer input, which the stalled run never saw
+    later = start(STALLER, "B", str(log), "-", *args)
+    processes.append(later)
+    deadline = time.monotonic() + PATIENCE
+    while not {"B waiting", "B exit 0"} & set(log.read_text().splitlines()):
+        assert time.monotonic() < deadline, "the later run neither waited nor ended"
+        time.sleep(0.01)
+    os.kill(stalled.pid, signal.SIGCONT)
+    _, stalled_err = stalled.communicate(timeout=PATIENCE)
+    _, later_err = later.communicate(timeout=PATIENCE)
+    assert (stalled.returncode, later.returncode) == (0, 0), stalled_err + later_err
+    events = log.read_text().splitlines()
+    # The later run waited for the stalled one, which had the lock before it read.
+    assert events[:4] == ["A start", "A read", "B start", "B waiting"]
+    assert {"A exit 0", "B exit 0"} <= set(events)
+    entries = feedparser.parse((out / "rss.xml").read_bytes()).entries
+    assert [entry.id for entry in entries] == ["n-4", "n-3", "n-2", "n-1"]
+
+
+def test_the_lock_is_taken_before_any_source_is_read(
+    tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    out = tmp_path / "public"
+    holder = start(HOLDER, str(out))
+    processes.append(holder)
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "held\n"
+    began = time.monotonic()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newsfeed",
+            *build_args(tmp_path / "missing.jsonl", out, "--lock-timeout", "0.5", "--no-cache"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=PATIENCE,
+    )
+    # Not 1 for the missing source: the run never got as far as reading.
+    assert run.returncode == 4
+    assert time.monotonic() - began >= 0.5
+    assert run.stderr == (
+        f"newsfeed: {out / LOCK_NAME}: another newsfeed run is writing here; gave up after 0.5s\n"
+    )
+
+
+def test_a_process_that_holds_the_lock_can_publish_under_it(tmp_path: Path) -> None:
+    settings = newsfeed.FeedSettings(title="Noticias", link=SITE)
+    record = {"id": "n-1", "title": "Noticia 1", "published": "2026-11-01T10:00:00Z"}
+    (article,) = newsfeed.read_articles([record], settings).articles
+    site = Site(settings, tmp_path, lock_timeout=0)
+    # Held around reading and publishing, as the command line does: publish
+    # takes it again inside, and does not wait for itself.
+    with locked(tmp_path, 0):
+        outcome = publish(site, [article])
+    assert [w.status for w in outcome.files] == ["written"] * 3

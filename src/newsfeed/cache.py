@@ -26,7 +26,7 @@ import hashlib
 import os
 import stat
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -40,13 +40,11 @@ from newsfeed.sources import (
     records_of,
     source_parts,
 )
-from newsfeed.store import ArticleStore
+from newsfeed.store import ArticleStore, StoreWriteError
 from newsfeed.version import __version__
 
 SUFFIX = ".articles"
 _PARTIAL_SUFFIX = ".partial"
-#: A partial file this old was left by a run that died; younger ones may be another run's.
-_STALE_PARTIAL_SECONDS = 3600
 _CHUNK = 1 << 20
 
 
@@ -76,6 +74,8 @@ class ReadCache:
         self.folder = folder
         self._salt = _CODE + repr((settings, encoding)).encode()
         self._used: set[str] = set()
+        #: False once a source could not be saved: the others are not tried.
+        self.saving = True
 
     def path_for(self, source: SourceFile) -> Path | None:
         """Where `source` as it is now is saved; None if it is not a regular file
@@ -110,21 +110,21 @@ class ReadCache:
         self.prune()
 
     def prune(self) -> None:
-        """Remove the saved sources this run did not use, and partial files of dead runs."""
+        """Remove the saved sources this run did not use."""
+        self._remove(lambda name: name.endswith(SUFFIX) and name not in self._used)
+
+    def remove_partials(self) -> None:
+        """Remove the partial files of runs that were killed while saving: a run
+        holds the output folder's lock while it reads, so none is another's."""
+        self._remove(lambda name: name.startswith(".") and name.endswith(_PARTIAL_SUFFIX))
+
+    def _remove(self, unused: Callable[[str], bool]) -> None:
         try:
             paths = list(self.folder.iterdir())
         except OSError:
             return
-        now = time.time()
         for path in paths:
-            if path.name.endswith(SUFFIX):
-                unused = path.name not in self._used
-            elif path.name.startswith(".") and path.name.endswith(_PARTIAL_SUFFIX):
-                with contextlib.suppress(OSError):
-                    unused = now - path.stat().st_mtime > _STALE_PARTIAL_SECONDS
-            else:
-                continue  # not ours
-            if unused:
+            if unused(path.name):
                 with contextlib.suppress(OSError):
                     path.unlink()
 
@@ -142,6 +142,8 @@ def read_into(
     as `read_articles` would; with `cache`, unchanged source files are not read again."""
     if not known_encoding(encoding, problems):
         return
+    if cache is not None:
+        cache.remove_partials()
     reader = RecordReader(settings)
     for part in source_parts(sources, problems):
         if cache is not None and isinstance(part, SourceFile):
@@ -171,6 +173,7 @@ def _read_file(
     found = problems[first_problem:]
     if (
         path is None
+        or not cache.saving
         or reader.duplicates != duplicates
         or any(isinstance(p, SourceError) for p in found)
     ):
@@ -178,10 +181,14 @@ def _read_file(
     extra = ([_problem_values(p) for p in found], reader.records_without_id - without_id_before)
     try:
         _save(store, path, extra)
+    except StoreWriteError:
+        raise  # the store's own file, not the cache's
     except OSError as error:
+        # Once: a full disk would refuse every other source too.
+        cache.saving = False
         problems.append(
             Place(str(cache.folder)).warning(
-                "cache", f"cannot keep {source.name} there: {error.strerror or error}"
+                "cache", f"cannot keep sources there: {error.strerror or error}"
             )
         )
         return

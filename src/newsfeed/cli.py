@@ -28,6 +28,7 @@ from newsfeed.publish import (
     DEFAULT_MAX_BYTES,
     LockTimeout,
     Site,
+    locked,
     ping_hub,
     publish,
 )
@@ -232,6 +233,26 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)
+    site = config.site
+    try:
+        # From before the first source is read to the end of the run.
+        with locked(site.out, site.lock_timeout):
+            return _run_build(args, config)
+    except LockTimeout as error:
+        print(f"newsfeed: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    except OSError as error:  # the lock file, the store's file, the WebSub queue
+        return _cannot_write(error.filename or site.out, error)
+
+
+def _cannot_write(where: object, error: OSError) -> int:
+    """One line for a file that could not be written (a full disk, a folder not
+    ours): every file is replaced atomically, so what was written stays whole."""
+    print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
     problems: list[Problem] = []
     cache = _read_cache(config, problems)
     try:
@@ -268,9 +289,7 @@ def _build(
                 cache=cache,
             )
         except OSError as error:  # the store's temporary file: sources report their own
-            where = error.filename or tempfile.gettempdir()
-            print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
-            return EXIT_FAILED
+            return _cannot_write(error.filename or tempfile.gettempdir(), error)
         code = _publish_read(args, site, store, reading, report)
     if cache is not None and not reading.unreadable:
         cache.prune()
@@ -312,14 +331,8 @@ def _publish_read(
         return EXIT_FAILED
     try:
         outcome = publish(site, store)
-    except LockTimeout as error:
-        print(f"newsfeed: {error}", file=sys.stderr)
-        return EXIT_LOCKED
     except OSError as error:
-        # Every file is replaced atomically: what was written stays whole, the rest is old.
-        where = error.filename or site.out
-        print(f"newsfeed: cannot write {where}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILED
+        return _cannot_write(error.filename or site.out, error)
     _report(outcome.problems)
     for written in outcome.files:
         if written.status == "invalid":

@@ -20,6 +20,7 @@ from typing import Any
 from newsfeed.dates import DateError, get_timezone
 from newsfeed.feed import FORMATS
 from newsfeed.model import Author, FeedSettings, WebFeeds, check_http_url
+from newsfeed.plans import check_plans, path_parts
 from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
 from newsfeed.records import normalise_language, split_name_email
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
@@ -336,11 +337,13 @@ class _Reader:
             raise self.fail("feeds", "must be one or more [[feeds]] tables")
         plans = tuple(self.plan(item, n, max_bytes) for n, item in enumerate(value, start=1))
         # Two feeds writing the same files would rewrite each other on every run.
-        first: dict[tuple[str, str | None], int] = {}
-        for number, plan in enumerate(plans, start=1):
-            earlier = first.setdefault((plan.path, plan.fan_out), number)
-            if earlier != number:
-                raise self.fail(f"feeds[{number}].path", f"also written by feeds[{earlier}]")
+        collision = check_plans(plans)
+        if collision is not None:
+            message = collision.message
+            line = self.line_of(f"feeds[{collision.first + 1}].path")
+            if collision.first != collision.second and line is not None:
+                message += f" (line {line})"
+            raise self.fail(f"feeds[{collision.second + 1}].path", message)
         return plans
 
     def plan(self, table: Any, number: int, max_bytes: int) -> FeedPlan:
@@ -364,7 +367,7 @@ class _Reader:
         if page_size is not None:
             page_size = self.whole(table, "page_size", prefix + "page_size", 1, minimum=1)
         plan = FeedPlan(
-            path=path.strip("/"),
+            path="/".join(path_parts(path)),
             title=self.text(table, "title", prefix + "title"),
             selection=Selection(
                 categories=self.names(table, "categories", prefix),

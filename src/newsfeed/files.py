@@ -28,7 +28,12 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(target)
-    handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(target), dir=target.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent
+        )
+    except OSError as error:
+        raise _naming(error, target) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
@@ -36,18 +41,33 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError):
+            raise _naming(error, target) from None
         raise
     _fsync_folder(target.parent)
     return True
 
 
-def temporary_prefix(target: Path) -> str:
-    """How the temporary files of `target` are named, so that a run that holds the
-    folder's lock can recognise those a killed run left behind."""
-    return f".{target.name}.tmp"
+#: How every temporary file of `write_if_changed` ends (`.rss.xml.k2j4x9q1.newsfeed-tmp`),
+#: so that a run that holds the output folder's lock can remove those a killed run left.
+TEMPORARY_SUFFIX = ".newsfeed-tmp"
+
+
+def is_temporary(name: str) -> bool:
+    """Whether `name` is that of a temporary file of `write_if_changed`."""
+    return name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)
+
+
+def _naming(error: OSError, target: Path) -> OSError:
+    """`error` naming `target`, not the temporary file or none at all (a write
+    to an open file names none), so that a message says where."""
+    if error.errno is None:
+        return error
+    named = OSError(error.errno, error.strerror, str(target))
+    return named.with_traceback(error.__traceback__)
 
 
 def _mode_for(target: Path) -> int:

@@ -46,18 +46,17 @@ from newsfeed.feed import (
     Written,
     write_document,
 )
-from newsfeed.files import temporary_prefix, write_if_changed
+from newsfeed.files import is_temporary, write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
+from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.store import ArticleStore, Entry, Facets
 from newsfeed.store import digest as article_digest
-from newsfeed.text import slugify
 
 #: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 LOCK_NAME = ".newsfeed.lock"
 MANIFEST_NAME = ".newsfeed-archive.json"
 PENDING_PINGS_NAME = ".newsfeed-websub-pending.json"
-ARCHIVE_FOLDER = "archive"
 ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 
 
@@ -88,7 +87,7 @@ class FeedPlan:
 
     `path` is the feed's folder below the output folder ("" for the main
     feed). `fan_out` ("category" or "author") makes one feed per value found
-    instead, in `path/{slug}/`.
+    instead, in `path/{folder}/` (`plans.fan_out_folder`).
     """
 
     path: str = ""
@@ -107,6 +106,11 @@ class Site:
     out: Path
     plans: tuple[FeedPlan, ...] = (FeedPlan(),)
     lock_timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        collision = check_plans(self.plans)
+        if collision:
+            raise PlanCollision(collision)
 
 
 @dataclass(slots=True)
@@ -130,11 +134,24 @@ class LockTimeout(Exception):
     """Another run holds the output folder's lock for longer than we wait."""
 
 
+#: The lock files this process holds: `locked` inside `locked` holds on.
+_held: set[str] = set()
+
+
 @contextlib.contextmanager
 def locked(folder: Path, timeout: float) -> Iterator[None]:
-    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies)."""
+    """Hold `folder/.newsfeed.lock` (an advisory lock released if the process dies).
+
+    A run takes it before it reads any source and holds it to its end, or a
+    run that stalled after reading could overwrite a later run's output with
+    older articles; `publish` and `ping_hub` take it again inside at no cost.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
+    key = os.path.realpath(path)
+    if key in _held:
+        yield
+        return
     with path.open("a") as handle:
         deadline = time.monotonic() + timeout
         while True:
@@ -147,9 +164,11 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
                         f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
                     ) from None
                 time.sleep(0.1)
+        _held.add(key)
         try:
             yield
         finally:
+            _held.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -181,11 +200,10 @@ def _publish(site: Site, store: ArticleStore) -> Outcome:
 
 def _remove_stale_temporaries(out: Path) -> None:
     """Delete temporary files that a killed run left: under the lock, no one writes them."""
-    prefixes = tuple(temporary_prefix(Path(name)) for name in FILE_NAMES.values())
     # One walk for every name: a site with archives has a folder per page.
     for folder, _, names in os.walk(out):
         for name in names:
-            if name.startswith(prefixes):
+            if is_temporary(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(folder, name))
 
@@ -194,21 +212,26 @@ def expand(site: Site, facets: Sequence[Facets]) -> list[FeedPlan]:
     """The plans with each fan-out replaced by one plan per value found in `facets`
     (in the order the articles were read), in slug order.
 
-    Values with the same slug ("Economía", "economia") share one feed, named
-    after the first one met; a value without a slug goes to the folder "-".
+    Values that are one name spelled two ways ("Economía", "economia") share
+    one feed, named after the first one met; other values never share a folder.
     """
     plans: list[FeedPlan] = []
     for plan in site.plans:
         if plan.fan_out is None:
             plans.append(plan)
             continue
+        names = [
+            name
+            for found in facets
+            for name in (found.categories if plan.fan_out == "category" else found.authors)
+        ]
+        folders = fan_out_folders(names)
         values: dict[str, str] = {}
         spellings: dict[str, set[str]] = {}
-        for found in facets:
-            for name in found.categories if plan.fan_out == "category" else found.authors:
-                slug = slugify(name) or "-"
-                values.setdefault(slug, name)
-                spellings.setdefault(slug, set()).add(name.casefold())
+        for name in names:
+            slug = folders[name]
+            values.setdefault(slug, name)
+            spellings.setdefault(slug, set()).add(name.casefold())
         for slug, name in sorted(values.items()):
             chosen = frozenset(spellings[slug])
             selection = (

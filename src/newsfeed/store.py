@@ -17,6 +17,7 @@ not change need not be rendered again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -97,8 +98,10 @@ class ArticleStore:
     """
 
     def __init__(self, folder: str | None = None) -> None:
+        self.folder = folder or tempfile.gettempdir()
         # Open for the store's life, closed (and so deleted) by `close`.
-        self._file = tempfile.TemporaryFile(dir=folder, prefix="newsfeed-articles-")  # noqa: SIM115
+        with self._writing():
+            self._file = tempfile.TemporaryFile(dir=self.folder, prefix="newsfeed-articles-")  # noqa: SIM115
         self._end = 0
         self._unflushed = False
         self._entries: list[Entry] = []
@@ -120,7 +123,19 @@ class ArticleStore:
         self.close()
 
     def close(self) -> None:
-        self._file.close()
+        # What a full disk kept from being flushed is thrown away with the
+        # file: the error was raised, and reported, when it was written.
+        with contextlib.suppress(OSError):
+            self._file.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Errors writing the store's file name its folder (writes to an open file
+        name none), as a `StoreWriteError`."""
+        try:
+            yield
+        except OSError as error:
+            raise StoreWriteError(error.errno, error.strerror, self.folder) from error
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -128,8 +143,9 @@ class ArticleStore:
     def add(self, article: Article) -> None:
         place = marshal.dumps((article.place.source, article.place.position))
         values = marshal.dumps(_values(article), 2)
-        self._file.write(place)
-        self._file.write(values)
+        with self._writing():
+            self._file.write(place)
+            self._file.write(values)
         self._unflushed = True
         digest = hashlib.sha256(values).digest()[:_DIGEST_SIZE]
         facets = self._facet_number(Facets.of(article))
@@ -236,7 +252,8 @@ class ArticleStore:
         saved.file.seek(0)
         remaining = saved.entries_start
         while remaining > 0 and (chunk := saved.file.read(min(_CHUNK, remaining))):
-            self._file.write(chunk)
+            with self._writing():
+                self._file.write(chunk)
             remaining -= len(chunk)
         self._end += saved.entries_start
         self._unflushed = True
@@ -276,8 +293,14 @@ class ArticleStore:
 
     def _flush(self) -> None:
         if self._unflushed:
-            self._file.flush()
+            with self._writing():
+                self._file.flush()
             self._unflushed = False
+
+
+class StoreWriteError(OSError):
+    """The store's temporary file could not be written (a full disk); `filename`
+    is its folder."""
 
 
 class DamagedStore(Exception):

@@ -271,6 +271,23 @@ def slugify(s: str, max_length: int = 80) -> str:
     5. A slug longer than `max_length` is cut at the last "-" that fits, or
        at `max_length` when its first word alone is longer.
     """
+    return _truncate(_fold(s, keep_symbols=False), max_length)
+
+
+def fold_name(s: str) -> str:
+    """`s` folded as `slugify` folds it (steps 1 to 4, without a length limit),
+    except that only spaces and the punctuation that joins words (dashes,
+    quotes, brackets, & , . / : ; | ·) become "-": every other character is kept.
+
+    Two names with the same fold are one name spelled two ways ("Economía",
+    "ECONOMIA"; "Arts & Culture", "arts, culture"); when the fold equals the
+    slug, the slug lost nothing else ("C++" folds to "c++" but slugs to "c",
+    as "C#" and "C" do).
+    """
+    return _fold(s, keep_symbols=True)
+
+
+def _fold(s: str, *, keep_symbols: bool) -> str:
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", s).casefold())
     chars: list[str] = []
     for char in folded.translate(_LATIN_LETTERS):
@@ -279,12 +296,24 @@ def slugify(s: str, max_length: int = 80) -> str:
             # script's letter it may be part of the letter (й, Devanagari).
             if chars and not chars[-1].isascii():
                 chars.append(char)
-        elif char.isalnum():
+        elif char.isalnum() or (keep_symbols and not _joins_words(char)):
             chars.append(char)
         elif chars and chars[-1] != "-":
             chars.append("-")
-    slug = unicodedata.normalize("NFC", "".join(chars)).strip("-")
-    return _truncate(slug, max_length)
+    return unicodedata.normalize("NFC", "".join(chars)).strip("-")
+
+
+#: Punctuation that only separates words: dashes, connectors, brackets, quotes.
+_WORD_JOINING_CATEGORIES = frozenset({"Pd", "Pc", "Ps", "Pe", "Pi", "Pf"})
+_WORD_JOINING = frozenset("&,./:;|'\"\u00b7")
+
+
+def _joins_words(char: str) -> bool:
+    return (
+        char.isspace()
+        or char in _WORD_JOINING
+        or unicodedata.category(char) in _WORD_JOINING_CATEGORIES
+    )
 
 
 def _truncate(slug: str, max_length: int) -> str:
