@@ -167,7 +167,7 @@ def test_a_json_feed_is_validated_with_its_findings_placed_by_path(tmp_path, cap
 
     assert main(["validate", path]) == 1
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.startswith(f"{path}: error: date_published must be an RFC 3339 date-time")
+    assert first.startswith(f"{path}:1: error: date_published must be an RFC 3339 date-time")
     assert first.endswith("[InvalidRFC3339Date] at /items/0/date_published")
 
 

@@ -42,3 +42,28 @@ def test_an_invalid_json_feed_is_not_written(build, rich, tmp_path, monkeypatch)
     [written] = build(rich).write(tmp_path, formats=["json"])
     assert written.status == "invalid"
     assert not (tmp_path / "feed.json").exists()
+
+
+PRETTY = b"""{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": ["not", "a", "string"],
+  "home_page_url": "https://example.org/",
+  "feed_url": "https://example.org/feed.json",
+  "items": [
+    {"id": "1", "content_text": "a"},
+    {"id": "2", "content_text": "b",
+     "date_published": "yesterday"},
+    "not an item"
+  ]
+}
+"""
+
+
+def test_a_finding_takes_the_line_of_its_top_level_key_or_item() -> None:
+    lines = {f.path: f.line for f in validate_json_feed(PRETTY)}
+    assert lines == {"/title": 3, "/items/1/date_published": 8, "/items/2": 10}
+
+
+def test_a_document_that_does_not_parse_has_the_line_of_the_fault() -> None:
+    [finding] = validate_json_feed(b'{\n  "version": 1,\n  "title" "x"\n}')
+    assert (finding.code, finding.line) == ("JSONError", 3)

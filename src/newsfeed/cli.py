@@ -38,6 +38,7 @@ from newsfeed.show import load as load_feed
 from newsfeed.sources.sql import SqlSource
 from newsfeed.store import ArticleStore, DamagedStore
 from newsfeed.validate import Finding, validate
+from newsfeed.validate.jsonfeed import names_json_feed_part
 from newsfeed.version import __version__
 
 EXIT_OK = 0
@@ -536,9 +537,13 @@ def run_validate(args: argparse.Namespace) -> int:
         for name, found in results.items():
             for finding in found:
                 line = "" if finding.line is None else f"{finding.line}:"
-                # Without a line (JSON Feed), the path is the only place there is.
+                # Without a line, the path is the only place there is; inside a
+                # JSON Feed's items, it names the item a minified feed's line cannot.
                 at = (
-                    f" at {finding.path}" if finding.line is None and len(finding.path) > 1 else ""
+                    f" at {finding.path}"
+                    if (finding.line is None and len(finding.path) > 1)
+                    or names_json_feed_part(finding.path)
+                    else ""
                 )
                 text = f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]{at}"
                 print(printable(text))

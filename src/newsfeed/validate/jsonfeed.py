@@ -4,7 +4,7 @@ Findings have the shape of the XML ones: a code in the W3C validator's style
 (its own name where the same fault exists in XML: `InvalidRFC3339Date`,
 `InvalidLanguage`, `DuplicateValue`, ...), a message, and the place as a
 JSON Pointer (RFC 6901: `/items/3/date_published`, items counted from 0).
-JSON has no lines once parsed, so only a document that does not parse has one.
+A finding takes the line where its top-level key's value or its item starts.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from .common import (
@@ -85,6 +86,13 @@ _JSON_TYPES = {
 }
 
 
+def names_json_feed_part(path: str) -> bool:
+    """Whether `path` points into a JSON Feed's structure (`/items/3/url`, `/hubs/0`):
+    such a path says more than a line, which a minified feed shares across items."""
+    first = path.split("/", 2)[1] if path.count("/") else ""
+    return first in _FEED_KEYS_1_1 and first not in ("version", "title")
+
+
 def is_json_document(raw: bytes) -> bool:
     """Whether `raw` starts (after a BOM and whitespace) like JSON rather than XML."""
     return raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
@@ -124,7 +132,85 @@ def validate_json_feed(raw: bytes) -> list[Finding]:
         return [Finding("error", "JSONError", f"JSON parsing error: {error}", None, "")]
     checker = _Checker()
     checker.feed(document)
-    return checker.findings()
+    found = checker.findings()
+    if found:
+        found = _with_lines(found, text)
+    return found
+
+
+# The tokens of JSON that matter for finding where things start: strings
+# (escapes and all), the structural characters, and any other run (numbers,
+# true, false, null).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+def _with_lines(found: list[Finding], text: str) -> list[Finding]:
+    """The findings with the line of the top-level key or item each is in.
+
+    `json` gives no positions, so the text is scanned once more, and only
+    for a document that has findings: a top-level key's line, and each
+    item's, are where their values start.
+    """
+    places = _places(text)
+    placed = []
+    for finding in found:
+        steps = finding.path.split("/")
+        key = (
+            "/".join(steps[:3]) if len(steps) > 2 and steps[1] == "items" else "/".join(steps[:2])
+        )
+        offset = places.get(key)
+        if offset is None and len(steps) > 1:
+            offset = places.get("/" + steps[1])
+        if offset is None or finding.line is not None:
+            placed.append(finding)
+        else:
+            placed.append(replace(finding, line=text.count("\n", 0, offset) + 1))
+    placed.sort(key=Finding.sort_key)
+    return placed
+
+
+def _places(text: str) -> dict[str, int]:
+    """Offsets of each top-level key (`/title`) and each item (`/items/3`)."""
+    places: dict[str, int] = {}
+    depth = 0
+    key: str | None = None
+    expecting_key = False
+    in_items = False
+    index = 0
+    item_starts = False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if depth == 1 and expecting_key and token.startswith('"'):
+            try:
+                key = json.loads(token)
+            except ValueError:
+                key = None
+            if key is not None:
+                places.setdefault("/" + _escape(key), match.start())
+            expecting_key = False
+            continue
+        if depth == 2 and in_items and item_starts and token not in ("]", ","):
+            places[f"/items/{index}"] = match.start()
+            item_starts = False
+        if token in ("{", "["):
+            depth += 1
+            if depth == 1 and token == "{":
+                expecting_key = True
+            elif depth == 2 and token == "[" and key == "items":
+                in_items, index, item_starts = True, 0, True
+        elif token in ("}", "]"):
+            depth -= 1
+            if depth == 1:
+                in_items = False
+            if depth == 0:
+                break
+        elif token == ",":
+            if depth == 1:
+                expecting_key = True
+            elif depth == 2 and in_items:
+                index += 1
+                item_starts = True
+    return places
 
 
 def _no_constant(name: str) -> Any:
