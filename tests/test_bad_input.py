@@ -573,7 +573,7 @@ def test_internal_error_is_one_line_and_exit_1(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.read_into", broken)
+    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"))
     assert code == 1
@@ -589,7 +589,7 @@ def test_internal_error_shows_the_traceback_only_with_debug(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cli.read_into", broken)
+    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"), "--debug")
     err = capsys.readouterr().err
@@ -716,7 +716,7 @@ def test_markdown_body_without_the_markdown_extra_is_rejected_naming_body_format
     reading = read_lines(GOOD, case(body="*Hola*", body_format="markdown"))
     assert messages(reading) == [
         "bad.jsonl:2: error: body_format: Markdown bodies need the 'markdown' extra: "
-        "pip install 'newsfeed[markdown]'"
+        "pip install 'newsfeed-publisher[markdown]'"
     ]
     assert [a.id for a in reading.articles] == ["ok-1"]
 

@@ -160,7 +160,7 @@ MISTAKES = [
         'timezone = "America/Lima"',
         'authors = [{name = "Ana", email = 3}]',
         "site.authors",
-        "email must be a string",
+        "email must be text, not int",
     ),
     ('out = "public"', "out = 3", "out", "must be a non-empty string"),
     ('out = "public"', 'out = "public"\nmax_bytes = -1', "max_bytes", "at least 0"),

@@ -216,3 +216,8 @@ def test_a_feed_is_rendered_once_however_often_it_is_served(build, rich, monkeyp
     assert respond(feed, "rss", if_none_match=etag).status == 304
     assert respond(feed, "rss").status == 200
     assert renders == ["rss"]
+
+
+def test_an_unknown_format_is_a_value_error_naming_the_formats(build, rich) -> None:
+    with pytest.raises(ValueError, match=r"^unknown format 'xml'; choose from rss, atom, json$"):
+        respond(build(rich), "xml")  # type: ignore[arg-type]

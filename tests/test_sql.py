@@ -313,7 +313,7 @@ def test_without_sqlalchemy_other_databases_say_which_extra_to_install(read, mon
     reading = read(SqlSource("postgresql://db.example.org/news", "SELECT 1"))
     assert messages(reading) == [
         "postgresql://db.example.org/news: error: reading this database needs SQLAlchemy: "
-        "pip install 'newsfeed[sql]' (SQLite files need nothing: sqlite:///site.db)"
+        "pip install 'newsfeed-publisher[sql]' (SQLite files need nothing: sqlite:///site.db)"
     ]
 
 

@@ -617,7 +617,7 @@ def test_markdown_raises_markdown_unavailable_without_the_extra(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "markdown", None)
-    with pytest.raises(MarkdownUnavailable, match=r"pip install 'newsfeed\[markdown\]'"):
+    with pytest.raises(MarkdownUnavailable, match=r"pip install 'newsfeed-publisher\[markdown\]'"):
         markdown_to_html("*x*", None)
 
 

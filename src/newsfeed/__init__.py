@@ -10,25 +10,88 @@ feed = newsfeed.Feed(settings, reading.articles)
 feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
 """
 
-from newsfeed.discovery import discovery_links
-from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
-from newsfeed.model import (
-    Article,
-    Author,
-    FeedSettings,
-    Image,
-    InputError,
-    InputWarning,
-    Place,
-    Problem,
-    SourceError,
-)
-from newsfeed.records import Reading
-from newsfeed.serve import Response, respond
-from newsfeed.sources import read_articles
-from newsfeed.sources.sql import SqlSource
-from newsfeed.validate import Finding, validate
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+
 from newsfeed.version import __version__
+
+# typing.TYPE_CHECKING without importing typing; type checkers take this name as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from newsfeed.discovery import discovery_links
+    from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
+    from newsfeed.model import (
+        Article,
+        Author,
+        FeedSettings,
+        Image,
+        InputError,
+        InputWarning,
+        Place,
+        Problem,
+        SettingError,
+        SourceError,
+    )
+    from newsfeed.records import Reading
+    from newsfeed.serve import Response, respond
+    from newsfeed.sources import read_articles
+    from newsfeed.sources.sql import SqlSource
+    from newsfeed.validate import Finding, validate
+
+#: The module that defines each public name. A name is imported when first used, so
+#: that `import newsfeed` (and the command's --version) costs no feedgen, lxml,
+#: dateutil, validator, database or serving code until a program needs it.
+_DEFINED_IN = {
+    "newsfeed.discovery": ("discovery_links",),
+    "newsfeed.feed": ("FORMATS", "Document", "Feed", "InvalidFeed", "Written"),
+    "newsfeed.model": (
+        "Article",
+        "Author",
+        "FeedSettings",
+        "Image",
+        "InputError",
+        "InputWarning",
+        "Place",
+        "Problem",
+        "SettingError",
+        "SourceError",
+    ),
+    "newsfeed.records": ("Reading",),
+    "newsfeed.serve": ("Response", "respond"),
+    "newsfeed.sources": ("read_articles",),
+    "newsfeed.sources.sql": ("SqlSource",),
+    "newsfeed.validate": ("Finding", "validate"),
+}
+_EXPORTS = {name: module for module, names in _DEFINED_IN.items() for name in names}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsfeed' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """`newsfeed.validate` is the function; importing the package of checks of the same
+    name must not rebind it to that package, as an import binds a submodule on its parent."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name == "validate" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "FORMATS",
@@ -46,6 +109,7 @@ __all__ = [
     "Problem",
     "Reading",
     "Response",
+    "SettingError",
     "SourceError",
     "SqlSource",
     "Written",

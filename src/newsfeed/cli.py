@@ -8,44 +8,40 @@ standard output (nothing with --quiet), so that cron mails only problems.
 from __future__ import annotations
 
 import argparse
-import codecs
-import json
 import sys
-import tempfile
-import traceback
-from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
-from typing import Any, NoReturn
 
-from newsfeed.cache import ReadCache, default_cache_folder, read_into
-from newsfeed.config import ConfigError, SiteConfig, with_overrides
-from newsfeed.config import load as load_config
-from newsfeed.dates import DateError, get_timezone
-from newsfeed.feed import FORMATS, Format
-from newsfeed.model import Author, FeedSettings, Place, Problem, check_http_url
-from newsfeed.publish import (
-    DEFAULT_MAX_BYTES,
-    LockTimeout,
-    Site,
-    locked,
-    ping_hub,
-    publish,
-)
-from newsfeed.records import Reading, normalise_language, split_name_email
-from newsfeed.show import UnreadableFeed, printable, render_text
-from newsfeed.show import load as load_feed
-from newsfeed.sources.sql import SqlSource
-from newsfeed.store import ArticleStore, DamagedStore
-from newsfeed.validate import Finding, validate
-from newsfeed.validate.jsonfeed import names_json_feed_part
 from newsfeed.version import __version__
+
+# typing.TYPE_CHECKING without importing typing; type checkers take this name as True.
+TYPE_CHECKING = False
+# Each command imports what it needs when it runs, so that --version, --help and
+# a usage error cost no feedgen, lxml, dateutil, validator, database or server code.
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any, NoReturn
+
+    from newsfeed.cache import ReadCache
+    from newsfeed.config import SiteConfig
+    from newsfeed.feed import Format
+    from newsfeed.model import Problem
+    from newsfeed.publish import Site
+    from newsfeed.records import Reading
+    from newsfeed.sources.sql import SqlSource
+    from newsfeed.store import ArticleStore
+    from newsfeed.validate import Finding
+
+#: publish.DEFAULT_MAX_BYTES, written here for --help without importing publish
+#: (a test checks the two agree).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 EXIT_LOCKED = 4
+#: 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 EXIT_CODES = """\
 exit codes:
@@ -55,6 +51,13 @@ exit codes:
   2  usage error: a wrong option or value
   3  feeds written, but some records were skipped (each one is named above)
   4  another run was writing the same output folder for longer than --lock-timeout
+  130  interrupted (Ctrl-C): files already replaced are whole, the others are old
+"""
+
+BUILD_USAGE = """\
+newsfeed build --config SITE.toml [INPUT ...] [options]
+       newsfeed build INPUT ... --out DIR --title TITLE --link URL [options]
+       newsfeed build --sql URL --query SQL --out DIR --title TITLE --link URL [options]\
 """
 
 BUILD_EXAMPLES = """\
@@ -93,16 +96,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except UsageError as error:
-        parser.error(str(error))
-    except ConfigError as error:
-        # Already `FILE:LINE: error: KEY: message`, the shape of every other problem.
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        # The command's own parser: its usage is the one that helps.
+        command: argparse.ArgumentParser = args.parser
+        command.error(str(error))
     except KeyboardInterrupt:
         print("newsfeed: interrupted", file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_INTERRUPTED
     except Exception as error:
+        from newsfeed.config import ConfigError
+
+        if isinstance(error, ConfigError):
+            # Already `FILE:LINE: error: KEY: message`, the shape of every other problem.
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
         if args.debug:
+            import traceback
+
             traceback.print_exc()
         else:
             print(
@@ -153,6 +162,7 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
             "site's --config describes. A bad record is skipped and named; the others are "
             "published. Files are replaced atomically and only when their bytes change."
         ),
+        usage=BUILD_USAGE,
         epilog=BUILD_EXAMPLES + "\n" + EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -164,16 +174,22 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
         "--sql",
         metavar="URL",
         help="read records from a database: sqlite:///site.db, or any SQLAlchemy URL "
-        "(pip install 'newsfeed[sql]'); needs --query",
+        "(pip install 'newsfeed-publisher[sql]'); needs --query",
     )
     build.add_argument(
         "--query",
         metavar="SQL",
         help="the SELECT whose rows are the records; its column names are the field names",
     )
-    build.add_argument("--out", metavar="DIR", help="folder to write the feeds to")
-    build.add_argument("--title", help="the feed's title")
-    build.add_argument("--link", help="the site's home page (absolute URL)")
+    build.add_argument(
+        "--out", metavar="DIR", help="folder to write the feeds to (required without --config)"
+    )
+    build.add_argument("--title", help="the feed's title (required without --config)")
+    build.add_argument(
+        "--link",
+        metavar="URL",
+        help="the site's home page, an absolute URL (required without --config)",
+    )
     build.add_argument(
         "--base-url",
         metavar="URL",
@@ -191,7 +207,10 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
     build.add_argument(
         "--timezone", help="IANA time zone for dates written without one (default: UTC)"
     )
-    build.add_argument("--limit", type=int, help="how many newest entries to keep (default: 50)")
+    # Read as text: FeedSettings says what is wrong with it, in the words it uses everywhere.
+    build.add_argument(
+        "--limit", metavar="N", help="how many newest entries to keep (default: 50)"
+    )
     build.add_argument(
         "--formats", help="comma-separated formats to write (default: rss,atom,json)"
     )
@@ -223,17 +242,25 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
         "--no-cache", action="store_true", help="read every source file, keep nothing"
     )
     build.add_argument(
+        "--accept-url-ids",
+        action="store_true",
+        help="the site's article URLs never change: records without an id take their url "
+        "as id without a warning",
+    )
+    build.add_argument(
         "--strict", action="store_true", help="any bad record is fatal: write nothing"
     )
     build.add_argument(
         "--quiet", action="store_true", help="print only problems (for cron: no news is good news)"
     )
     _common(build)
-    build.set_defaults(run=run_build)
+    build.set_defaults(run=run_build, parser=build)
 
 
 def run_build(args: argparse.Namespace) -> int:
-    config = _site_config(args)
+    config = _site_config(args)  # a usage error loads nothing heavy
+    from newsfeed.publish import LockTimeout, locked
+
     site = config.site
     try:
         # From before the first source is read to the end of the run.
@@ -254,6 +281,8 @@ def _cannot_write(where: object, error: OSError) -> int:
 
 
 def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
+    from newsfeed.store import DamagedStore
+
     problems: list[Problem] = []
     cache = _read_cache(config, problems)
     try:
@@ -276,6 +305,10 @@ def _build(
     *,
     report: bool,
 ) -> int:
+    from newsfeed.cache import read_into
+    from newsfeed.records import Reading
+    from newsfeed.store import ArticleStore
+
     site = config.site
     reading = Reading(problems=problems)
     with ArticleStore() as store:
@@ -290,6 +323,8 @@ def _build(
                 cache=cache,
             )
         except OSError as error:  # the store's temporary file: sources report their own
+            import tempfile
+
             return _cannot_write(error.filename or tempfile.gettempdir(), error)
         code = _publish_read(args, site, store, reading, report)
     if cache is not None and not reading.unreadable:
@@ -299,6 +334,9 @@ def _build(
 
 def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None:
     """The cache folder the build uses, or None (with a warning if it cannot be made)."""
+    from newsfeed.cache import ReadCache, default_cache_folder
+    from newsfeed.model import Place
+
     if config.cache is False:
         return None
     folder = default_cache_folder(config.site.out) if config.cache is True else config.cache
@@ -317,6 +355,8 @@ def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None
 def _publish_read(
     args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading, report: bool
 ) -> int:
+    from newsfeed.publish import ping_hub, publish
+
     if report:
         _report(reading.problems)
     errors = reading.errors
@@ -359,12 +399,24 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+#: The option that gives each FeedSettings value on the command line.
+SETTING_OPTIONS = {
+    "title": "--title",
+    "link": "--link",
+    "base_url": "--base-url",
+    "description": "--description",
+    "authors": "--author",
+    "language": "--language",
+    "timezone": "--timezone",
+    "limit": "--limit",
+    "accept_url_ids": "--accept-url-ids",
+}
+
+
 def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
     _check_options(args)
-    if args.config:
-        config = load_config(args.config)
-    else:
+    if not args.config:
         missing = [
             option
             for option, value in (
@@ -377,23 +429,34 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         if missing or not (args.inputs or args.sql):
             what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
             raise UsageError(f"without --config, give {what}")
-        config = SiteConfig(
-            Site(FeedSettings(title=args.title, link=args.link), Path(args.out)), ()
-        )
-    config = with_overrides(
-        config,
-        out=args.out,
-        # Stripped as the config file's are, so that both give the same feed.
-        title=None if args.title is None else args.title.strip(),
-        link=args.link,
-        base_url=args.base_url,
-        description=None if args.description is None else args.description.strip() or None,
-        # Written as the config file's is (`pt_br` -> `pt-BR`): feeds accept only the tag.
-        language=None if args.language is None else normalise_language(args.language),
-        timezone=args.timezone,
-        limit=args.limit,
-        authors=_authors(args.author),
-    )
+    # Imported once the options are known to be complete: a usage error costs none of it.
+    from dataclasses import replace
+    from pathlib import Path
+
+    from newsfeed.config import SiteConfig, with_overrides
+    from newsfeed.config import load as load_config
+    from newsfeed.model import FeedSettings, SettingError
+    from newsfeed.publish import Site
+
+    # FeedSettings checks every value; a mistake is named here by its option.
+    settings: dict[str, Any] = {
+        name: getattr(args, option.removeprefix("--").replace("-", "_"))
+        for name, option in SETTING_OPTIONS.items()
+    }
+    settings["authors"] = None if args.author is None else tuple(args.author)
+    settings["limit"] = _whole_number(args.limit)
+    settings["accept_url_ids"] = True if args.accept_url_ids else None
+    try:
+        if args.config:
+            config = load_config(args.config)
+        else:
+            config = SiteConfig(
+                Site(FeedSettings(title=args.title, link=args.link), Path(args.out)), ()
+            )
+        config = with_overrides(config, out=args.out, **settings)
+    except SettingError as error:
+        option = SETTING_OPTIONS.get(error.setting, error.setting)
+        raise UsageError(f"{option}: {error.reason}") from None
     site = config.site
     plans = site.plans
     if args.formats is not None or args.max_bytes is not None:
@@ -422,6 +485,8 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
 
 
 def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
+    from newsfeed.sources.sql import SqlSource
+
     if args.sql is None and args.query is None:
         return ()
     if not args.sql or not args.query:
@@ -429,43 +494,33 @@ def _sql_source(args: argparse.Namespace) -> tuple[SqlSource, ...]:
     return (SqlSource(args.sql, args.query),)
 
 
+def _whole_number(text: str | None) -> int | str | None:
+    """An option's text as the number it writes; other text stays text, which
+    FeedSettings refuses naming the setting."""
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def _check_options(args: argparse.Namespace) -> None:
+    """The options that are not feed settings (FeedSettings checks those)."""
+    import codecs
+
     if args.encoding is not None:
         try:
             codecs.lookup(args.encoding)
         except LookupError:
             raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
-    if args.title is not None and not args.title.strip():
-        raise UsageError("--title: must not be empty")
-    for option, value in (("--link", args.link), ("--base-url", args.base_url)):
-        if value is not None and check_http_url(value) is None:
-            raise UsageError(f"{option}: {value!r} is not an absolute http(s) URL")
-    if args.limit is not None and args.limit < 1:
-        raise UsageError("--limit: must be at least 1")
     if args.max_bytes is not None and args.max_bytes < 0:
         raise UsageError("--max-bytes: must be 0 (no budget) or more")
-    if args.language is not None and normalise_language(args.language) is None:
-        raise UsageError(f"--language: {args.language!r} is not a BCP 47 language tag")
-    if args.timezone is not None:
-        try:
-            get_timezone(args.timezone)
-        except DateError as error:
-            raise UsageError(f"--timezone: {error}") from None
-
-
-def _authors(texts: list[str] | None) -> tuple[Author, ...] | None:
-    if texts is None:
-        return None
-    authors = []
-    for text in texts:
-        name, email = split_name_email(text)
-        if not name.strip():
-            raise UsageError(f"--author: {text!r} has no name")
-        authors.append(Author(name=name.strip(), email=email))
-    return tuple(authors)
 
 
 def _formats(text: str) -> tuple[Format, ...]:
+    from newsfeed.feed import FORMATS
+
     names = {name.strip() for name in text.split(",") if name.strip()}
     unknown = names - set(FORMATS)
     if unknown:
@@ -505,10 +560,17 @@ def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
         "--quiet", action="store_true", help="print findings only, no summary line (for cron)"
     )
     _common(check)
-    check.set_defaults(run=run_validate)
+    check.set_defaults(run=run_validate, parser=check)
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from newsfeed.show import printable
+    from newsfeed.validate import validate
+    from newsfeed.validate.jsonfeed import names_json_feed_part
+
     results: dict[str, list[Finding]] = {}
     unreadable = 0
     for name in args.files:
@@ -586,10 +648,13 @@ def _add_show(commands: argparse._SubParsersAction[Any]) -> None:
     show.add_argument("file", metavar="FILE", help="a feed file")
     show.add_argument("--limit", type=int, metavar="N", help="show the first N entries only")
     _common(show)
-    show.set_defaults(run=run_show)
+    show.set_defaults(run=run_show, parser=show)
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from newsfeed.show import UnreadableFeed, printable, render_text
+    from newsfeed.show import load as load_feed
+
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit: must be 0 or more")
     try:

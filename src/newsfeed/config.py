@@ -13,16 +13,14 @@ import os
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from newsfeed.dates import DateError, get_timezone
 from newsfeed.feed import FORMATS
-from newsfeed.model import Author, FeedSettings, WebFeeds, check_http_url
+from newsfeed.model import FeedSettings, SettingError
 from newsfeed.plans import check_plans, path_parts
 from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
-from newsfeed.records import normalise_language, split_name_email
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
 if sys.version_info >= (3, 11):
@@ -30,10 +28,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-SITE_KEYS = {
-    "title", "link", "base_url", "description", "language", "timezone", "authors",
-    "image", "icon", "rights", "ttl", "limit", "id", "websub_hub", "webfeeds",
-}  # fmt: skip
+#: `[site]` holds FeedSettings, key for field; those without a default are required.
+SITE_KEYS = {field.name for field in fields(FeedSettings)}
+REQUIRED_SITE_KEYS = tuple(
+    field.name
+    for field in fields(FeedSettings)
+    if field.default is MISSING and field.default_factory is MISSING
+)
 TOP_KEYS = {
     "site",
     "sources",
@@ -101,9 +102,9 @@ class _Reader:
         return ConfigError(str(self.path), self.line_of(key), key, message)
 
     def line_of(self, key: str) -> int | None:
-        """The line where `key` (`site.title`, `feeds[2].archive`) is written, if found;
-        for a key that is missing from its table, the table's header line."""
-        match = re.fullmatch(r"(?:(\w+)(?:\[(\d+)\])?\.)?(\w+)(?:\[(\d+)\])?", key)
+        """The line where `key` (`site.title`, `feeds[2].archive`, `site.webfeeds.icon`) is
+        written, if found; for a key that is missing from its table, the table's header line."""
+        match = re.fullmatch(r"(?:([\w.]+)(?:\[(\d+)\])?\.)?(\w+)(?:\[(\d+)\])?", key)
         if match is None:
             return None
         table, index, name, item = match.groups()
@@ -112,7 +113,7 @@ class _Reader:
         header = re.compile(r"\s*\[\[?\s*[\w.\"' -]+\]\]?\s*(?:#.*)?$")
         start, header_line = 0, None
         if table is not None:
-            table_header = re.compile(rf"\s*\[\[?\s*{table}\s*\]\]?")
+            table_header = re.compile(rf"\s*\[\[?\s*{re.escape(table)}\s*\]\]?")
             seen = 0
             for number, line in enumerate(self.lines):
                 if table_header.match(line):
@@ -121,7 +122,8 @@ class _Reader:
                         start, header_line = number + 1, number + 1
                         break
             else:
-                return None
+                # `site.webfeeds.icon` of an inline table: the line of `site.webfeeds`
+                return self.line_of(table) if "." in table and index is None else None
         if name is None:
             return header_line
         assignment = re.compile(rf"\s*{re.escape(name)}\s*=")
@@ -199,12 +201,6 @@ class _Reader:
             raise self.fail(name, "must be a non-empty string")
         return value.strip()
 
-    def url(self, data: Mapping[str, Any], key: str, required: bool = False) -> str | None:
-        value = self.text(data, key, f"site.{key}", required)
-        if value is not None and check_http_url(value) is None:
-            raise self.fail(f"site.{key}", f"{value!r} is not an absolute http(s) URL")
-        return value
-
     def whole(
         self, data: Mapping[str, Any], key: str, name: str, default: int, minimum: int
     ) -> int:
@@ -214,87 +210,14 @@ class _Reader:
         return value
 
     def settings(self, table: Mapping[str, Any]) -> FeedSettings:
-        timezone = self.text(table, "timezone", "site.timezone") or "UTC"
+        """`[site]`: its values go to FeedSettings as they are, and FeedSettings checks them."""
+        for name in REQUIRED_SITE_KEYS:
+            if name not in table:
+                raise self.fail(f"site.{name}", "is required")
         try:
-            get_timezone(timezone)
-        except DateError as error:
-            raise self.fail("site.timezone", str(error)) from None
-        language = self.text(table, "language", "site.language")
-        if language is not None:
-            language = normalise_language(language)
-            if language is None:
-                raise self.fail(
-                    "site.language", "must be a BCP 47 language tag such as es or pt-BR"
-                )
-        ttl = table.get("ttl")
-        if ttl is not None:
-            ttl = self.whole(table, "ttl", "site.ttl", 0, minimum=0)
-        return FeedSettings(
-            title=self.text(table, "title", "site.title", required=True) or "",
-            link=self.url(table, "link", required=True) or "",
-            base_url=self.url(table, "base_url"),
-            description=self.text(table, "description", "site.description"),
-            language=language,
-            timezone=timezone,
-            authors=self.authors(table.get("authors", [])),
-            image=self.url(table, "image"),
-            icon=self.url(table, "icon"),
-            rights=self.text(table, "rights", "site.rights"),
-            ttl=ttl,
-            limit=self.whole(table, "limit", "site.limit", 50, minimum=1),
-            id=self.text(table, "id", "site.id"),
-            websub_hub=self.url(table, "websub_hub"),
-            webfeeds=self.webfeeds(table.get("webfeeds")),
-        )
-
-    def webfeeds(self, value: Any) -> WebFeeds | None:
-        """`[site.webfeeds]`: Feedly's icon, logo, accent_color, cover and related."""
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.fail("site.webfeeds", "must be a table")
-        self.only(value, {"icon", "logo", "accent_color", "cover", "related"}, "site.webfeeds.")
-        urls = {
-            key: self.text(value, key, f"site.webfeeds.{key}") for key in ("icon", "logo", "cover")
-        }
-        for key, url in urls.items():
-            if url is not None and check_http_url(url) is None:
-                raise self.fail(f"site.webfeeds.{key}", f"{url!r} is not an absolute http(s) URL")
-        related = value.get("related", False)
-        if not isinstance(related, bool):
-            raise self.fail("site.webfeeds.related", "must be true or false")
-        color = self.text(value, "accent_color", "site.webfeeds.accent_color")
-        try:
-            return WebFeeds(
-                icon=urls["icon"],
-                logo=urls["logo"],
-                accent_color=color,
-                cover=urls["cover"],
-                related=related,
-            )
-        except ValueError:
-            raise self.fail(
-                "site.webfeeds.accent_color", f"{color!r} is not six hex digits, as 2563EB"
-            ) from None
-
-    def authors(self, value: Any) -> tuple[Author, ...]:
-        items = value if isinstance(value, list) else [value]
-        authors = []
-        for item in items:
-            if isinstance(item, str):
-                name, email = split_name_email(item)
-                authors.append(Author(name.strip(), email))
-            elif isinstance(item, dict) and isinstance(item.get("name"), str):
-                unknown = set(item) - {"name", "email", "url"}
-                if unknown:
-                    raise self.fail("site.authors", f"unknown author key {sorted(unknown)[0]!r}")
-                for key in ("email", "url"):
-                    if not isinstance(item.get(key, ""), str):
-                        raise self.fail("site.authors", f"an author's {key} must be a string")
-                authors.append(Author(item["name"], item.get("email"), item.get("url")))
-            else:
-                raise self.fail("site.authors", "each author is 'Name <email>' or {name = ...}")
-        return tuple(authors)
+            return FeedSettings(**table)
+        except SettingError as error:
+            raise self.fail(f"site.{error.setting}", error.reason) from None
 
     def sources(self, data: Mapping[str, Any]) -> tuple[str, ...]:
         value = data.get("sources", [])

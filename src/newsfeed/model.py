@@ -8,6 +8,7 @@ map it onto a format without checking anything again.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
@@ -142,6 +143,27 @@ class Article:
     image: Image | None = None
 
 
+class SettingError(ValueError):
+    """A feed setting that cannot be used.
+
+    `setting` names it as `FeedSettings` spells it (`ttl`, `webfeeds.icon`),
+    `reason` says what is wrong; `str()` is `FeedSettings.ttl: reason`. The
+    configuration file and the command line catch it to name their own key
+    or option instead, so that every way in says the same thing.
+    """
+
+    def __init__(self, setting: str, reason: str) -> None:
+        super().__init__(f"FeedSettings.{setting}: {reason}")
+        self.setting = setting
+        self.reason = reason
+
+
+#: The keys an author of the feed itself may have, given as a mapping.
+AUTHOR_KEYS = ("name", "email", "url")
+#: The keys of `webfeeds`, given as a mapping.
+WEBFEEDS_KEYS = ("icon", "logo", "accent_color", "cover", "related")
+
+
 @dataclass(frozen=True, slots=True)
 class WebFeeds:
     """Feedly's `webfeeds` elements (http://webfeeds.org/rss/1.0) for the RSS channel.
@@ -160,26 +182,40 @@ class WebFeeds:
     related: bool = False
 
     def __post_init__(self) -> None:
+        # Frozen: the normalised values are set through object.
         for name in ("icon", "logo", "cover"):
-            value = getattr(self, name)
-            if value is not None and check_http_url(value) is None:
-                raise ValueError(f"WebFeeds.{name}: {value!r} is not an absolute http(s) URL")
+            object.__setattr__(self, name, _url(getattr(self, name), f"webfeeds.{name}"))
         if self.accent_color is not None:
-            color = self.accent_color.strip().removeprefix("#")
+            color = _text(self.accent_color, "webfeeds.accent_color").removeprefix("#")
             if not re.fullmatch(r"[0-9A-Fa-f]{6}", color):
-                raise ValueError(
-                    f"WebFeeds.accent_color: {self.accent_color!r} is not six hex digits"
+                raise SettingError(
+                    "webfeeds.accent_color", f"{self.accent_color!r} is not six hex digits"
                 )
-            # Feedly reads the digits without `#`; frozen, so set through object.
+            # Feedly reads the digits without `#`.
             object.__setattr__(self, "accent_color", color)
+        if not isinstance(self.related, bool):
+            raise SettingError(
+                "webfeeds.related", f"must be True or False, not {_kind(self.related)}"
+            )
 
 
 @dataclass(frozen=True, slots=True)
 class FeedSettings:
     """What describes a feed as a whole, as the user configured it.
 
+    Every value is checked and normalised here, once, whether it comes from
+    code, a site's configuration file or the command line: a wrong one
+    raises `SettingError` (a `ValueError`) naming the setting. Text is
+    stripped; `language` is written in its conventional case (`pt_br` ->
+    `pt-BR`); `authors` may be given as `Author`s, `"Name <email>"` strings
+    or mappings with `name` (and `email`, `url`), one, a list or None, and is kept
+    as a tuple of `Author`; `webfeeds` may be a mapping of `WebFeeds`'
+    fields. Numbers must be `int`s: text such as `"30"` is refused, not read.
+
     `base_url` is the URL at which the output folder is served: each file's
     self link is `base_url` + its file name. It defaults to `link`.
+    `accept_url_ids`: the site's article URLs never change, so records
+    without an `id` may take their `url` as id without a warning.
     """
 
     title: str
@@ -197,19 +233,149 @@ class FeedSettings:
     id: str | None = None
     websub_hub: str | None = None
     webfeeds: WebFeeds | None = None
+    accept_url_ids: bool = False
 
     def __post_init__(self) -> None:
-        # Settings come from code, not records: a mistake is the caller's, raised at once.
-        if not self.title.strip():
-            raise ValueError("FeedSettings.title: must not be empty")
-        for name in ("link", "base_url", "image", "icon", "websub_hub"):
+        # records builds on this module, so its rules are imported when first used.
+        from newsfeed.dates import DateError, get_timezone
+        from newsfeed.records import is_absolute_iri, normalise_language
+
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("title", _text(self.title, "title"))
+        put("link", _url(self.link, "link"))
+        for name in ("base_url", "image", "icon", "websub_hub"):
+            put(name, _url(getattr(self, name), name))
+        for name in ("description", "rights"):
             value = getattr(self, name)
-            if value is not None and check_http_url(value) is None:
-                raise ValueError(f"FeedSettings.{name}: {value!r} is not an absolute http(s) URL")
-        if self.limit < 1:
-            raise ValueError("FeedSettings.limit: must be at least 1")
-        if self.ttl is not None and self.ttl < 0:
-            raise ValueError("FeedSettings.ttl: must not be negative")
+            put(name, None if value is None else _text(value, name))
+        if self.id is not None:
+            feed_id = _text(self.id, "id")
+            if not is_absolute_iri(feed_id):
+                raise SettingError("id", f"{feed_id!r} is not an absolute IRI (a URL or tag: URI)")
+            put("id", feed_id)
+        if self.language is not None:
+            tag = normalise_language(self.language) if isinstance(self.language, str) else None
+            if tag is None:
+                raise SettingError(
+                    "language",
+                    f"{self.language!r} is not a BCP 47 language tag such as es or pt-BR",
+                )
+            put("language", tag)
+        zone = _text(self.timezone, "timezone")
+        try:
+            get_timezone(zone)
+        except DateError as error:
+            raise SettingError("timezone", str(error)) from None
+        put("timezone", zone)
+        put("authors", _authors(self.authors))
+        if self.ttl is not None:
+            _whole(self.ttl, "ttl", 0, "minutes")
+        _whole(self.limit, "limit", 1, "entries")
+        if isinstance(self.webfeeds, Mapping):
+            put("webfeeds", _webfeeds(self.webfeeds))
+        elif self.webfeeds is not None and not isinstance(self.webfeeds, WebFeeds):
+            raise SettingError(
+                "webfeeds", f"must be a WebFeeds or a mapping, not {_kind(self.webfeeds)}"
+            )
+        if not isinstance(self.accept_url_ids, bool):
+            raise SettingError(
+                "accept_url_ids", f"must be True or False, not {_kind(self.accept_url_ids)}"
+            )
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise SettingError(name, f"must be text, not {_kind(value)}")
+    if not value.strip():
+        raise SettingError(name, "must not be empty")
+    return value.strip()
+
+
+def _url(value: object, name: str) -> str | None:
+    if value is None:
+        return None
+    url = check_http_url(_text(value, name))
+    if url is None:
+        raise SettingError(name, f"{value!r} is not an absolute http(s) URL")
+    return url
+
+
+def _whole(value: object, name: str, minimum: int, unit: str) -> None:
+    # bool is an int to Python, never to a user; text is refused rather than read.
+    if isinstance(value, bool) or not isinstance(value, int):
+        shown = f"the text {value!r}" if isinstance(value, str) else _kind(value)
+        raise SettingError(name, f"must be a whole number of {unit}, not {shown}")
+    if value < minimum:
+        raise SettingError(name, f"must be at least {minimum}, not {value}")
+
+
+def _authors(value: object) -> tuple[Author, ...]:
+    if value is None:
+        return ()
+    # One author alone is one author, not a list of its characters or keys.
+    items = value if isinstance(value, list | tuple) else [value]
+    return tuple(_author(item) for item in items)
+
+
+def _author(item: object) -> Author:
+    from newsfeed.records import _EMAIL, split_name_email
+
+    name: object
+    email: str | None
+    url: str | None
+    if isinstance(item, Author):
+        name, email, url = item.name, item.email, item.url
+    elif isinstance(item, str):
+        name, email = split_name_email(item)
+        url = None
+    elif isinstance(item, Mapping):
+        unknown = sorted(str(key) for key in item if key not in AUTHOR_KEYS)
+        if unknown:
+            raise SettingError(
+                "authors", f"unknown author key {unknown[0]!r}; expected {', '.join(AUTHOR_KEYS)}"
+            )
+        for key in AUTHOR_KEYS:
+            part = item.get(key)
+            if part is not None and not isinstance(part, str):
+                raise SettingError("authors", f"an author's {key} must be text, not {_kind(part)}")
+        name, email, url = item.get("name"), item.get("email"), item.get("url")
+    else:
+        raise SettingError(
+            "authors",
+            "each author is 'Name <email>', a mapping with a name (and email, url) "
+            f"or an Author, not {_kind(item)}",
+        )
+    if not isinstance(name, str) or not name.strip():
+        raise SettingError("authors", f"{_shown_author(item)} has no name")
+    if email is not None and not _EMAIL.match(email.strip()):
+        raise SettingError("authors", f"{email!r} is not an email address")
+    if url is not None and check_http_url(url) is None:
+        raise SettingError("authors", f"{url!r} is not an absolute http(s) URL")
+    return Author(
+        name.strip(),
+        email.strip() if email else None,
+        url.strip() if url else None,
+        item.bio if isinstance(item, Author) else None,
+    )
+
+
+def _shown_author(item: object) -> str:
+    return repr(item) if isinstance(item, str) else "an author"
+
+
+def _webfeeds(value: Mapping[str, object]) -> WebFeeds:
+    unknown = sorted(str(key) for key in value if key not in WEBFEEDS_KEYS)
+    if unknown:
+        raise SettingError(
+            f"webfeeds.{unknown[0]}", f"unknown key; expected one of {', '.join(WEBFEEDS_KEYS)}"
+        )
+    return WebFeeds(**value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

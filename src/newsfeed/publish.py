@@ -30,7 +30,6 @@ import os
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -436,6 +435,9 @@ Poster = Callable[[str, bytes, float], int]
 
 
 def _post(url: str, body: bytes, timeout: float) -> int:
+    # Imported here: HTTP, TLS and email parsing cost a build that pings no hub.
+    import urllib.request
+
     request = urllib.request.Request(
         url,
         data=body,

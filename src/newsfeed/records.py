@@ -257,7 +257,7 @@ class RecordReader:
                 )
             )
             return None
-        if "id" not in fields:
+        if "id" not in fields and not (article.id_is_url and self.settings.accept_url_ids):
             self.records_without_id += 1
         return article
 

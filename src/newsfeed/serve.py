@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from newsfeed.feed import MEDIA_TYPES
+from newsfeed.feed import FORMATS, MEDIA_TYPES
 from newsfeed.render.feedgen_model import newest_update
 
 if TYPE_CHECKING:
@@ -77,8 +77,11 @@ def respond(
     `ETag` is strong, from the bytes; `Last-Modified` is the newest entry's
     `updated`; `Cache-Control: max-age` is `max_age` seconds if given, else
     the feed's `ttl` (minutes), else 5 minutes. Raises `newsfeed.InvalidFeed` if the
-    document does not validate: a server should not serve what it refuses to write.
+    document does not validate: a server should not serve what it refuses to write,
+    and `ValueError` for a format that is not one of `FORMATS`.
     """
+    if format not in FORMATS:
+        raise ValueError(f"unknown format {format!r}; choose from {', '.join(FORMATS)}")
     body = _body(feed, format)
     etag = strong_etag(body)
     newest = newest_update(feed.articles)

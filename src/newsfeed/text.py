@@ -250,7 +250,7 @@ def markdown_to_html(text: str, base_url: str | None) -> str:
         import markdown
     except ImportError as error:
         raise MarkdownUnavailable(
-            "Markdown bodies need the 'markdown' extra: pip install 'newsfeed[markdown]'"
+            "Markdown bodies need the 'markdown' extra: pip install 'newsfeed-publisher[markdown]'"
         ) from error
     rendered = markdown.markdown(text, extensions=["extra", "sane_lists"])
     return sanitize_html(rendered, base_url)

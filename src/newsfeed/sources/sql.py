@@ -2,7 +2,7 @@
 
 `sqlite:///path/to/site.db` is read with the standard library; any other URL
 (`postgresql://user@host/news`, `mysql+pymysql://...`) goes through
-SQLAlchemy, installed with `pip install 'newsfeed[sql]'`. URLs are written as
+SQLAlchemy, installed with `pip install 'newsfeed-publisher[sql]'`. URLs are written as
 SQLAlchemy users know them: three slashes before a relative SQLite path, four
 before an absolute one.
 
@@ -172,7 +172,7 @@ def _read_sqlalchemy(
         problems.append(
             database.source_error(
                 None,
-                "reading this database needs SQLAlchemy: pip install 'newsfeed[sql]' "
+                "reading this database needs SQLAlchemy: pip install 'newsfeed-publisher[sql]' "
                 "(SQLite files need nothing: sqlite:///site.db)",
             )
         )

@@ -1,0 +1,94 @@
+"""Start-up: a command imports what it needs when it needs it. The times themselves are
+measured by benchmarks/bench_startup.py; here, which modules each command loads."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import newsfeed
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "tests" / "seed" / "000_3849fbab3ae65f18.txt"
+#: What costs start-up time and a quick command needs none of.
+HEAVY = (
+    "feedgen", "lxml", "dateutil", "nh3", "sqlite3", "sqlalchemy", "markdown", "http.client",
+    "urllib.request", "newsfeed.feed", "newsfeed.records", "newsfeed.validate", "newsfeed.serve",
+    "newsfeed.sources", "newsfeed.publish", "newsfeed.config", "newsfeed.show",
+)  # fmt: skip
+
+
+def loaded_after(code: str) -> set[str]:
+    """The modules of HEAVY loaded in a fresh interpreter once `code` has run."""
+    script = (
+        "import json, sys\n"
+        f"try:\n    exec({code!r})\nexcept SystemExit:\n    pass\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    assert loaded_after("import newsfeed") == set()
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"], ["build", "--help"], ["build"]])
+def test_version_help_and_usage_errors_load_nothing_heavy(argv: list[str]) -> None:
+    assert loaded_after(f"from newsfeed.cli import main; main({argv!r})") == set()
+
+
+def test_a_build_of_files_loads_no_database_server_or_http_code(tmp_path: Path) -> None:
+    argv = ["build", str(SEED), "--out", str(tmp_path), "--title", "N"]
+    argv += ["--link", "https://noticias.example.org/", "--no-cache", "--quiet"]
+    loaded = loaded_after(f"from newsfeed.cli import main; main({argv!r})")
+    assert "newsfeed.feed" in loaded  # it did build
+    assert loaded.isdisjoint(
+        {"sqlalchemy", "newsfeed.serve", "newsfeed.show", "http.client", "urllib.request"}
+    )
+
+
+@pytest.mark.parametrize("name", newsfeed.__all__)
+def test_every_public_name_is_the_object_its_module_defines(name: str) -> None:
+    value = getattr(newsfeed, name)
+    if name == "__version__":
+        assert value == importlib.import_module("newsfeed.version").__version__
+        return
+    module = importlib.import_module(newsfeed._EXPORTS[name])
+    assert value is getattr(module, name)
+    assert name in dir(newsfeed)
+
+
+def test_the_exports_are_exactly_the_public_api() -> None:
+    assert sorted(newsfeed.__all__) == sorted([*newsfeed._EXPORTS, "__version__"])
+
+
+def test_validate_stays_the_function_after_its_package_is_imported() -> None:
+    checks = importlib.import_module("newsfeed.validate")
+    assert callable(newsfeed.validate)
+    assert newsfeed.validate is checks.validate
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Feeds'"):
+        newsfeed.Feeds  # noqa: B018
+
+
+def test_the_help_budget_is_the_publishing_default() -> None:
+    from newsfeed import cli, publish
+
+    assert cli.DEFAULT_MAX_BYTES == publish.DEFAULT_MAX_BYTES
