@@ -79,9 +79,10 @@ examples:
 
 VALIDATE_EXAMPLES = """\
 examples:
-  newsfeed validate public/rss.xml public/atom.xml
+  newsfeed validate public/rss.xml public/atom.xml public/feed.json
   curl -s https://example.org/feed | newsfeed validate -
   newsfeed validate --strict --format json feed.xml
+  newsfeed validate --quiet public/*.xml   # cron: output only when something is wrong
 """
 
 
