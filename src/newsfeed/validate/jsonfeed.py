@@ -151,7 +151,8 @@ def _with_lines(found: list[Finding], text: str) -> list[Finding]:
     for a document that has findings: a top-level key's line, and each
     item's, are where their values start.
     """
-    places = _places(text)
+    wanted = {f.path.split("/", 3)[2] for f in found if f.path.startswith("/items/")}
+    places = _places(text, {int(i) for i in wanted if i.isdigit()})
     placed = []
     for finding in found:
         steps = finding.path.split("/")
@@ -169,8 +170,8 @@ def _with_lines(found: list[Finding], text: str) -> list[Finding]:
     return placed
 
 
-def _places(text: str) -> dict[str, int]:
-    """Offsets of each top-level key (`/title`) and each item (`/items/3`)."""
+def _places(text: str, items: set[int]) -> dict[str, int]:
+    """Offsets of each top-level key (`/title`) and of the `items` asked (`/items/3`)."""
     places: dict[str, int] = {}
     depth = 0
     key: str | None = None
@@ -190,7 +191,8 @@ def _places(text: str) -> dict[str, int]:
             expecting_key = False
             continue
         if depth == 2 and in_items and item_starts and token not in ("]", ","):
-            places[f"/items/{index}"] = match.start()
+            if index in items:
+                places[f"/items/{index}"] = match.start()
             item_starts = False
         if token in ("{", "["):
             depth += 1
