@@ -9,7 +9,6 @@ what the three feeds publish.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -171,10 +170,10 @@ def test_url_that_is_not_absolute_http_is_rejected(url: str, read_lines: ReadLin
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"author": 42}, "authors: an author is a name or an object, not a number"),
+        ({"author": 42}, "author: an author is a name or an object, not a number"),
         ({"authors": [{"email": "a@example.org"}]}, "authors: an author needs a name"),
         ({"categories": 7}, "categories: must be a list or text, not a number"),
-        ({"tags": ["Economía", 3]}, "categories: a category is text, not a number"),
+        ({"tags": ["Economía", 3]}, "tags: a category is text, not a number"),
         ({"title": 2026}, "title: must be text, not a number"),
         ({"title": ["a", "b"]}, "title: must be text, not a list"),
         ({"summary": {"es": "x"}}, "summary: must be text, not an object"),
@@ -422,15 +421,22 @@ def test_many_unclosed_paragraphs_are_not_deep(read_lines: ReadLines) -> None:
     assert messages(reading) == []
 
 
-def test_markdown_nested_too_deeply_to_render_is_rejected_naming_body(
-    read_lines: ReadLines,
-) -> None:
-    body = "".join("    " * level + "- punto\n" for level in range(300))
+def test_markdown_nested_too_deeply_is_rejected_naming_body(read_lines: ReadLines) -> None:
+    # No "<" in the source: the depth is counted in the HTML it renders to.
+    body = "> " * (MAX_HTML_DEPTH + 1) + "cita"
     reading = read_lines(GOOD, case(body=body, body_format="markdown"))
     assert messages(reading) == [
-        "bad.jsonl:2: error: body: Markdown lists or quotes nested too deeply to render"
+        f"bad.jsonl:2: error: body: Markdown nested more than {MAX_HTML_DEPTH} levels deep "
+        "(the limit)"
     ]
     assert [a.id for a in reading.articles] == ["ok-1"]
+
+
+def test_markdown_nested_300_lists_deep_publishes(read_lines: ReadLines) -> None:
+    body = "".join("    " * level + "- punto\n" for level in range(300))
+    reading = read_lines(GOOD, case(body=body, body_format="markdown"))
+    assert messages(reading) == []
+    assert len(reading.articles) == 2
 
 
 CDATA_TEXT = "cierra ]]> y abre <![CDATA[ sin cerrar"
@@ -690,7 +696,11 @@ def test_image_length_that_is_not_a_count_is_rejected_naming_image(
         ("https://e.example/{x}^y", "https://e.example/%7Bx%7D%5Ey"),
         ("https://e.example/a\x9bb", "https://e.example/a%C2%9Bb"),
         ('https://e.example/"q"', "https://e.example/%22q%22"),
-        ("https://例え.jp/ニュース", "https://例え.jp/ニュース"),
+        # An IRI is written as its URI (RFC 3987 §3.1): IDNA host, UTF-8 escapes.
+        (
+            "https://例え.jp/ニュース",
+            "https://xn--r8jz45g.jp/%E3%83%8B%E3%83%A5%E3%83%BC%E3%82%B9",
+        ),
     ],
 )
 def test_url_characters_no_iri_may_hold_are_percent_encoded(
@@ -709,16 +719,15 @@ def test_url_characters_no_iri_may_hold_are_percent_encoded(
     assert newsfeed.validate(feed.rss()) == newsfeed.validate(feed.atom()) == []
 
 
-def test_markdown_body_without_the_markdown_extra_is_rejected_naming_body_format(
-    read_lines: ReadLines, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "markdown", None)  # as if not installed
-    reading = read_lines(GOOD, case(body="*Hola*", body_format="markdown"))
-    assert messages(reading) == [
-        "bad.jsonl:2: error: body_format: Markdown bodies need the 'markdown' extra: "
-        "pip install 'newsfeed-publisher[markdown]'"
-    ]
-    assert [a.id for a in reading.articles] == ["ok-1"]
+def test_markdown_renders_in_the_base_install(read_lines: ReadLines) -> None:
+    # The base install's dependencies alone: no optional package is needed.
+    reading = read_lines(
+        GOOD, case(body="*Hola* | a |\n\n| x | y |\n|---|---|\n| 1 | 2 |", body_format="markdown")
+    )
+    assert messages(reading) == []
+    body = reading.articles[1].body_html or ""
+    assert "<em>Hola</em>" in body
+    assert "<table>" in body
 
 
 def test_legacy_text_article_is_built_with_encoding_on_the_command_line(

@@ -84,7 +84,8 @@ def test_atom_ids_are_iris(feed: Feed) -> None:
     assert [e.id for e in entries(feed, "atom")] == [
         "tag:noticias.example.org,2026-11-25:ja-2026-0088",
         BOMBAY,
-        "tag:noticias.example.org,2026-11-23:ja-2026-0071",
+        # Published 2026-11-23T22:00:00-05:00: the tag's date is the UTC day.
+        "tag:noticias.example.org,2026-11-24:ja-2026-0071",
     ]
 
 

@@ -186,7 +186,7 @@ def test_markdown_renders_what_readers_need(published: Any) -> None:
     assert html == (
         "<h2>Título</h2>\n<ul>\n<li>uno</li>\n<li>dos</li>\n</ul>\n"
         "<blockquote>\n<p>Cita</p>\n</blockquote>\n"
-        '<p><img alt="Mina" src="https://e.example/a.jpg"></p>'
+        '<p><img src="https://e.example/a.jpg" alt="Mina"></p>'
     )
 
 
@@ -231,7 +231,7 @@ def test_relative_image_in_markdown_is_made_absolute(
     relative: str, absolute: str, published: Any
 ) -> None:
     html = same_everywhere(published(f"![foto]({relative})", "markdown"))
-    assert html == f'<p><img alt="foto" src="{absolute}"></p>'
+    assert html == f'<p><img src="{absolute}" alt="foto"></p>'
 
 
 def test_raw_html_link_in_markdown_is_made_absolute(published: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 import time
 from html import escape, unescape
 from html.entities import html5
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsfeed.text import (
     _MARKUP,
-    MarkdownUnavailable,
+    html_safe_text,
     markdown_to_html,
     plain_text,
     remove_forbidden_chars,
@@ -163,6 +162,41 @@ def test_plain_text_decodes_numeric_entities() -> None:
 
 def test_plain_text_keeps_ampersands_that_are_not_entities() -> None:
     assert plain_text("AT&T &notit & Co &amp") == ("AT&T &notit & Co &amp", False)
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<svg onload=alert(document.domain)>x", "x"),
+        ("a <marquee>b</marquee> c", "a b c"),
+        ("< script>alert(1)< /script>", "alert(1)"),
+        ('<image src="x">y', "y"),
+        ('<base href="https://evil.example/">z', "z"),
+        ("<math>x</math>", "x"),
+        ('<custom-el data-x="1">t</custom-el>', "t"),
+    ],
+)
+def test_plain_text_removes_tags_browsers_parse_whatever_the_name(markup: str, text: str) -> None:
+    assert plain_text(markup) == (text, True)
+
+
+def test_plain_text_strips_tags_spelled_inside_cdata() -> None:
+    assert plain_text("Sube <![CDATA[<script>alert(1)</script> <b>x</b>]]>") == ("Sube x", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("3 < 5 & AT&T", "3 < 5 & AT&T"),
+        ("Vector<T>", "Vector&lt;T>"),
+        ("x <b", "x &lt;b"),
+        ("Use <svg onload=alert(1)>", "Use &lt;svg onload=alert(1)>"),
+        ("&amp; is how you write &", "&amp;amp; is how you write &"),
+        ("I <3 NY", "I <3 NY"),
+    ],
+)
+def test_html_safe_text_escapes_only_what_html_would_read_as_markup(text: str, html: str) -> None:
+    assert html_safe_text(text) == html
 
 
 def test_plain_text_keeps_decoded_angle_brackets_as_text() -> None:
@@ -576,7 +610,7 @@ def test_markdown_renders_headings_paragraphs_and_emphasis() -> None:
     )
 
 
-def test_markdown_renders_tables_from_extra() -> None:
+def test_markdown_renders_tables() -> None:
     out = markdown_to_html("| a | b |\n|---|---|\n| 1 | 2 |", None)
     assert "<table>" in out
     assert "<td>1</td>" in out
@@ -613,16 +647,15 @@ def test_markdown_removes_javascript_link() -> None:
     assert markdown_to_html("[x](javascript:alert(1))", BASE) == "<p><a>x</a></p>"
 
 
-def test_markdown_raises_markdown_unavailable_without_the_extra(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setitem(sys.modules, "markdown", None)
-    with pytest.raises(MarkdownUnavailable, match=r"pip install 'newsfeed-publisher\[markdown\]'"):
-        markdown_to_html("*x*", None)
+def test_markdown_is_commonmark() -> None:
+    # Python-Markdown needed a blank line before a list and four-space nesting.
+    assert markdown_to_html("Items:\n- a\n  - b", None) == (
+        "<p>Items:</p>\n<ul>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n</ul>"
+    )
 
 
-def test_markdown_unavailable_is_a_runtime_error() -> None:
-    assert issubclass(MarkdownUnavailable, RuntimeError)
+def test_markdown_strikethrough_is_kept() -> None:
+    assert markdown_to_html("~~old~~ new", None) == "<p><del>old</del> new</p>"
 
 
 # slugify

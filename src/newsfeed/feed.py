@@ -4,13 +4,17 @@ Entries are ordered newest `published` first, ties broken by id, so the
 order never depends on the input; only the `limit` newest are kept. Every
 XML document is validated as it is rendered, each finding traced back to the
 record and field it came from: `rss()`, `atom()` and `write()` refuse a
-document with an error, `render()` returns it with its findings. JSON Feed
-is validated the same way, from its bytes.
+document with an error, `render()` returns it with its findings. A finding
+that belongs to one entry leaves that entry out of the document, with an
+error naming its record and field; only a finding of the feed itself keeps
+the document from being written. JSON Feed is validated from its bytes;
+an error in it keeps it from being written.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -68,7 +72,17 @@ _FIELD_OF_ELEMENT = {
     "category": "categories",
     "enclosure": "image",
     "thumbnail": "image",
+    "lang": "language",
 }
+
+
+def _element_of(path: str) -> str:
+    """The element a finding's path ends at (`lang` for `@xml:lang`, the element
+    for its other attributes), without prefix or position."""
+    *parents, last = path.rsplit("/", 2)
+    if last.startswith("@") and last != "@xml:lang" and parents:
+        last = parents[-1]
+    return last.split("[", 1)[0].split(":")[-1]
 
 
 class InvalidFeed(Exception):
@@ -183,17 +197,42 @@ class Feed:
             if format == "json":
                 data = render_json(self.settings, self.articles, self.contents, self.url("json"))
                 findings = tuple(validate_json_feed(data))
-                return Document(
-                    format, FILE_NAMES[format], data, findings, self._problems(format, findings)
-                )
+                problems = self._problems(format, findings, self.articles)
+                return Document(format, FILE_NAMES[format], data, findings, problems)
             with self._model_lock:
                 self._set_document(self._model, format)
                 root = rss_tree(self._model) if format == "rss" else atom_tree(self._model)
             data = serialize(root)
             findings = self._check_built(root, data)
-        return Document(
-            format, FILE_NAMES[format], data, findings, self._problems(format, findings)
-        )
+            left_out: list[Problem] = []
+            articles, contents = self.articles, self.contents
+            # Each round leaves out at least one entry, so this ends.
+            while bad := _failed_entries(findings):
+                left_out.extend(self._problems(format, findings, articles, only=bad))
+                kept = [
+                    pair
+                    for index, pair in enumerate(zip(articles, contents, strict=True))
+                    if index not in bad
+                ]
+                articles = tuple(a for a, _ in kept)
+                contents = tuple(c for _, c in kept)
+                root = self._tree_without(format, articles, contents)
+                data = serialize(root)
+                findings = self._check_built(root, data)
+        problems = (*left_out, *self._problems(format, findings, articles))
+        return Document(format, FILE_NAMES[format], data, findings, problems)
+
+    def _tree_without(
+        self,
+        format: Literal["rss", "atom"],
+        articles: tuple[Article, ...],
+        contents: tuple[str, ...],
+    ) -> etree._Element:
+        """The document of `format` with only `articles`, from a model of its own."""
+        archived = self.archive is not None and self.archive.is_archive
+        fg = build_feedgen(self.settings, articles, contents, archived)
+        self._set_document(fg, format)
+        return rss_tree(fg) if format == "rss" else atom_tree(fg)
 
     @staticmethod
     def _check_built(root: etree._Element, data: bytes) -> tuple[Finding, ...]:
@@ -237,19 +276,32 @@ class Feed:
             raise InvalidFeed(document)
         return document.data
 
-    def _problems(self, format: Format, findings: tuple[Finding, ...]) -> tuple[Problem, ...]:
-        """Findings as problems at the place of the record each one came from."""
+    def _problems(
+        self,
+        format: Format,
+        findings: tuple[Finding, ...],
+        articles: tuple[Article, ...],
+        only: frozenset[int] | None = None,
+    ) -> tuple[Problem, ...]:
+        """Findings as problems at the place of the record each one came from; with
+        `only`, the errors of those entries (by position), which are left out."""
         if not findings:
             return ()
-        by_id = {a.id: a for a in self.articles}
-        by_id.update((a.atom_id, a) for a in self.articles)
+        by_id = _by_id(articles)
         name = FILE_NAMES[format]
         problems: list[Problem] = []
         for finding in findings:
             kind = InputError if finding.level == "error" else InputWarning
             article = by_id.get(finding.entry_id or "")
-            element = finding.path.rsplit("/", 1)[-1].split("[", 1)[0].split(":")[-1]
+            if only is not None:
+                index = _entry_index(finding)
+                if index not in only or kind is InputWarning:
+                    continue
+                article = articles[index]
+            element = _element_of(finding.path)
             message = f"{finding.message} in {name} [{finding.code}]"
+            if only is not None:
+                message += f"; the entry is left out of {name}"
             if article is None:
                 problems.append(kind(name, _line(finding), None, message))
             else:
@@ -257,6 +309,37 @@ class Feed:
                 field_name = _FIELD_OF_ELEMENT.get(element, element)
                 problems.append(kind(place.source, place.position, field_name, message))
         return tuple(problems)
+
+
+#: Where an entry's findings lie: its item or entry, numbered among its siblings
+#: when there is more than one.
+_ENTRY_PATH = re.compile(r"/(?:rss/channel/item|feed/entry)(?:\[(\d+)\])?(?=/|\Z)")
+
+
+def _entry_index(finding: Finding) -> int | None:
+    """The position (from 0) of the entry a finding is in, or None for the feed's own."""
+    match = _ENTRY_PATH.match(finding.path)
+    if match is None or (finding.entry_id is None and match.group(1) is None):
+        return None if match is None else 0
+    return int(match.group(1) or 1) - 1
+
+
+def _failed_entries(findings: tuple[Finding, ...]) -> frozenset[int]:
+    """The positions of the entries that have an error of their own."""
+    return frozenset(
+        index
+        for finding in findings
+        if finding.level == "error" and (index := _entry_index(finding)) is not None
+    )
+
+
+def _by_id(articles: Iterable[Article]) -> dict[str, Article]:
+    """Each article under its entry id and its Atom id, as findings name entries."""
+    by_id: dict[str, Article] = {}
+    for article in articles:
+        by_id[article.id] = article
+        by_id[article.atom_id] = article
+    return by_id
 
 
 def newest_first(articles: Iterable[Article]) -> list[Article]:

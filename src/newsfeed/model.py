@@ -11,27 +11,32 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Literal
-from urllib.parse import urlsplit
+from typing import ClassVar
 
-Level = Literal["error", "warning"]
+from newsfeed.rules import (
+    Level,
+    check_http_url,
+    http_uri,
+    is_absolute_iri,
+    is_email,
+    normalise_language,
+)
 
-
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
-
-
-def check_http_url(value: str) -> str | None:
-    """`value` stripped if it is an absolute http(s) URL, else None."""
-    url = value.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if _SPACE_OR_CONTROL.search(url):
-        return None
-    return url
+__all__ = [
+    "ArchiveLinks",
+    "Article",
+    "Author",
+    "FeedSettings",
+    "Image",
+    "InputError",
+    "InputWarning",
+    "Level",
+    "Place",
+    "Problem",
+    "SourceError",
+    "WebFeeds",
+    "check_http_url",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +243,6 @@ class FeedSettings:
     def __post_init__(self) -> None:
         # records builds on this module, so its rules are imported when first used.
         from newsfeed.dates import DateError, get_timezone
-        from newsfeed.records import is_absolute_iri, normalise_language
 
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
@@ -298,9 +302,11 @@ def _text(value: object, name: str) -> str:
 
 
 def _url(value: object, name: str) -> str | None:
+    """An absolute http(s) URL, as the URI it is written as (RFC 3987 §3.1), as
+    every URL newsfeed writes."""
     if value is None:
         return None
-    url = check_http_url(_text(value, name))
+    url = http_uri(_text(value, name))
     if url is None:
         raise SettingError(name, f"{value!r} is not an absolute http(s) URL")
     return url
@@ -324,7 +330,7 @@ def _authors(value: object) -> tuple[Author, ...]:
 
 
 def _author(item: object) -> Author:
-    from newsfeed.records import _EMAIL, split_name_email
+    from newsfeed.records import split_name_email
 
     name: object
     email: str | None
@@ -353,14 +359,15 @@ def _author(item: object) -> Author:
         )
     if not isinstance(name, str) or not name.strip():
         raise SettingError("authors", f"{_shown_author(item)} has no name")
-    if email is not None and not _EMAIL.match(email.strip()):
+    if email is not None and not is_email(email.strip()):
         raise SettingError("authors", f"{email!r} is not an email address")
-    if url is not None and check_http_url(url) is None:
+    uri = None if url is None else http_uri(url)
+    if url is not None and uri is None:
         raise SettingError("authors", f"{url!r} is not an absolute http(s) URL")
     return Author(
         name.strip(),
         email.strip() if email else None,
-        url.strip() if url else None,
+        uri,
         item.bio if isinstance(item, Author) else None,
     )
 

@@ -14,7 +14,7 @@ import hashlib
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -28,13 +28,28 @@ from newsfeed.model import (
     Place,
     Problem,
     SourceError,
-    check_http_url,
 )
+from newsfeed.rules import (
+    TAG_SAFE,
+    check_http_url,
+    http_uri,
+    id_problem,
+    id_scheme,
+    idna_host,
+    iri_to_uri,
+    is_email,
+    is_media_type,
+    is_uri,
+    tag_date,
+    writable_datetime,
+)
+
+# Where the command line and the config have always found it.
+from newsfeed.rules import normalise_language as normalise_language
 from newsfeed.text import (
-    MarkdownUnavailable,
-    markdown_to_html,
     plain_text,
     remove_forbidden_chars,
+    render_markdown,
     sanitize_html,
     slugify,
     text_to_html,
@@ -87,15 +102,7 @@ _KNOWN_AUTHORS = 4096
 _MAX_DIGITS = 18
 _ENDS_IN_NUMBER = re.compile(r"(.*?)(0|[1-9][0-9]{0,17})", re.DOTALL)
 
-_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x7f-\x9f]+\Z")
-#: Characters no IRI may hold (RFC 3987) that an http(s) URL may arrive with;
-#: they are percent-encoded, as browsers do, before the URL is published.
-_NOT_IN_IRI = re.compile(r"[<>\"{}|\\^`\x7f-\x9f]")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
-_EMAIL = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+\Z")
 _NAME_WITH_EMAIL = re.compile(r"(?P<name>[^<]*?)\s*<(?P<email>[^<>]+)>\s*\Z")
-#: Characters RFC 4151 allows in a tag's specific part as they are.
-_TAG_SAFE = "-._~!$&'()*+,;=:@/?"
 _IMAGE_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
@@ -168,34 +175,16 @@ def gc_paused() -> Iterator[None]:
 
 
 def feed_domain(link: str) -> str:
-    """The authority of the site's link, as RFC 4151 tag URIs want it."""
-    return (urlsplit(link).hostname or "localhost").lower()
-
-
-def is_absolute_iri(value: str) -> bool:
-    return _IRI_SCHEME.match(value) is not None
+    """The authority of the site's link, as RFC 4151 tag URIs want it: lower-case
+    ASCII (an international domain in its IDNA form)."""
+    host = urlsplit(link).hostname or "localhost"
+    return idna_host(host) or "localhost"
 
 
 def tag_uri(domain: str, when: datetime, specific: str) -> str:
-    """An RFC 4151 tag URI; `specific` is percent-encoded where the RFC does not allow it."""
-    return f"tag:{domain},{when.date().isoformat()}:{quote(specific, safe=_TAG_SAFE)}"
-
-
-def normalise_language(value: str) -> str | None:
-    """A BCP 47 tag in its conventional case (`pt-BR`), or None if `value` is not one."""
-    tag = value.strip().replace("_", "-")
-    if not _LANGUAGE.match(tag):
-        return None
-    primary, *rest = tag.split("-")
-    subtags = [primary.lower()]
-    for sub in rest:
-        if len(sub) == 2:
-            subtags.append(sub.upper())
-        elif len(sub) == 4:
-            subtags.append(sub.title())
-        else:
-            subtags.append(sub.lower())
-    return "-".join(subtags)
+    """An RFC 4151 tag URI dated with the UTC day of `when`; `specific` is
+    percent-encoded where the RFC does not allow it."""
+    return f"tag:{domain},{tag_date(when)}:{quote(specific, safe=TAG_SAFE)}"
 
 
 class RecordReader:
@@ -236,15 +225,20 @@ class RecordReader:
     def article(self, record: RawRecord, problems: list[Problem]) -> Article | None:
         """The Article of one record, or None when an error rejects it (added to `problems`)."""
         place = record.place
+        spelled: dict[str, str] = {}
         try:
             if not isinstance(record.data, Mapping):
                 raise RecordRejected(
                     place.error(None, f"a record must be an object, not {_kind(record.data)}")
                 )
-            fields = self._fields(record.data, place, problems)
+            fields, spelled = self._fields(record.data, place, problems)
             article = self._build(fields, record, problems)
         except RecordRejected as rejected:
-            problems.append(rejected.problem)
+            problem = rejected.problem
+            # The error names the field as the record spells it (`pubDate`, `lang`).
+            if problem.field in spelled and spelled[problem.field] != problem.field:
+                problem = replace(problem, field=spelled[problem.field])
+            problems.append(problem)
             return None
         earlier = self._seen_ids.add(article.id, place)
         if earlier is not None:
@@ -274,8 +268,9 @@ class RecordReader:
 
     def _fields(
         self, data: Mapping[str, Any], place: Place, problems: list[Problem]
-    ) -> dict[str, Any]:
-        """Aliases resolved, empty values dropped, XML-forbidden characters removed."""
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Aliases resolved, empty values dropped, XML-forbidden characters removed;
+        and the name each field was given under."""
         fields: dict[str, Any] = {}
         given_as: dict[str, str] = {}
         for key, value in data.items():
@@ -303,7 +298,7 @@ class RecordReader:
                 )
             fields[name] = value
             given_as[name] = key
-        return fields
+        return fields, given_as
 
     def _report_unknown(self, key: str, place: Place, problems: list[Problem]) -> None:
         if (place.source, key) in self._unknown_reported:
@@ -358,25 +353,24 @@ class RecordReader:
     def _url(self, value: Any, place: Place) -> str | None:
         if value is None:
             return None
-        url = check_http_url(value) if isinstance(value, str) else None
+        url = http_uri(value) if isinstance(value, str) else None
         if url is None:
             raise RecordRejected(
                 place.error("url", f"{_shown(value)} is not an absolute http(s) URL")
             )
-        return _iri(url)
+        return url
 
     def _language(self, value: Any, place: Place, problems: list[Problem]) -> str | None:
         if value is None:
             return None
         tag = normalise_language(value) if isinstance(value, str) else None
         if tag is None:
-            problems.append(
-                place.warning(
+            raise RecordRejected(
+                place.error(
                     "language",
-                    f"{_shown(value)} is not a BCP 47 language tag; the feed's language is used",
+                    f"{_shown(value)} is not a BCP 47 language tag (such as es, pt-BR, zh-Hant)",
                 )
             )
-            return None
         return None if tag == self.settings.language else tag
 
     def _date(self, value: Any, name: str, place: Place, language: str | None) -> datetime:
@@ -384,9 +378,7 @@ class RecordReader:
             when = parse_datetime(value, self.tz, language or self.settings.language)
         except DateError as error:
             raise RecordRejected(place.error(name, str(error))) from None
-        # Sub-second precision is dropped so that RFC 822, RFC 3339 and the
-        # ordering of entries all agree on the same instant.
-        return when.replace(microsecond=0)
+        return _writable(when, value, name, place)
 
     def _published(
         self, value: Any, record: RawRecord, language: str | None, problems: list[Problem]
@@ -402,7 +394,8 @@ class RecordReader:
                 "published", "missing; using the file's modification time, which changes on copy"
             )
         )
-        return record.fallback_published.astimezone(self.tz).replace(microsecond=0)
+        fallback = record.fallback_published.astimezone(self.tz)
+        return _writable(fallback, fallback.isoformat(), "published", record.place)
 
     def _identity(
         self, value: Any, url: str | None, title: str, published: datetime, place: Place
@@ -414,12 +407,11 @@ class RecordReader:
                     place.error("id", f"must be text or a whole number, not {_kind(value)}")
                 )
             article_id = str(value).strip()
-            atom_id = (
-                article_id
-                if is_absolute_iri(article_id)
-                else tag_uri(self.domain, published, article_id)
-            )
-            return article_id, atom_id, article_id == url
+            if id_scheme(article_id) is None:
+                # Opaque text (`ja-2026-0088`, `wp:123`): Atom needs an IRI.
+                return article_id, tag_uri(self.domain, published, article_id), False
+            uri = _id_uri(article_id, place)
+            return uri, uri, uri == url
         if url is not None:
             return url, url, True
         made = tag_uri(self.domain, published, slugify(title) or "article")
@@ -454,17 +446,17 @@ class RecordReader:
                     "body", f"HTML nested more than {MAX_HTML_DEPTH} elements deep (the limit)"
                 )
             )
-        if kind == "html":
-            return sanitize_html(body, base) or None, None
-        try:
-            return markdown_to_html(body, base) or None, None
-        except MarkdownUnavailable as error:
-            raise RecordRejected(place.error("body_format", str(error))) from None
-        except RecursionError:
-            # Python-Markdown recurses once per level of list or quote.
-            raise RecordRejected(
-                place.error("body", "Markdown lists or quotes nested too deeply to render")
-            ) from None
+        if kind == "markdown":
+            # Markdown nests without tags ("> > >"): its HTML is counted too.
+            body = render_markdown(body)
+            if body.count("<") > MAX_HTML_DEPTH and html_depth(body) > MAX_HTML_DEPTH:
+                raise RecordRejected(
+                    place.error(
+                        "body",
+                        f"Markdown nested more than {MAX_HTML_DEPTH} levels deep (the limit)",
+                    )
+                )
+        return sanitize_html(body, base) or None, None
 
     def _authors(self, value: Any, place: Place, problems: list[Problem]) -> tuple[Author, ...]:
         if value is None:
@@ -525,20 +517,24 @@ class RecordReader:
         name = _plain(name, "authors", place, problems)
         if not name:
             return None
-        if email is not None and not (isinstance(email, str) and _EMAIL.match(email.strip())):
+        if email is not None and not (isinstance(email, str) and is_email(email.strip())):
             problems.append(
                 place.warning("authors", f"{_shown(email)} is not an email address; left out")
             )
             email = None
-        if url is not None and (not isinstance(url, str) or check_http_url(url) is None):
-            problems.append(
-                place.warning("authors", f"{_shown(url)} is not an absolute http(s) URL; left out")
-            )
-            url = None
+        if url is not None:
+            uri = http_uri(url) if isinstance(url, str) else None
+            if uri is None:
+                problems.append(
+                    place.warning(
+                        "authors", f"{_shown(url)} is not an absolute http(s) URL; left out"
+                    )
+                )
+            url = uri
         return Author(
             name=name,
             email=email.strip() if email else None,
-            url=_iri(url.strip()) if url else None,
+            url=url,
             bio=_plain(bio, "authors", place, problems) or None,
         )
 
@@ -597,8 +593,11 @@ class RecordReader:
             absolute = check_http_url(urljoin(url, raw))
             if absolute is None:
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
+        uri = http_uri(absolute)
+        if uri is None:
+            raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
         return Image(
-            url=_iri(absolute),
+            url=uri,
             type=self._image_type(spec.get("type"), absolute, place, problems),
             length=_count(spec.get("length"), "image", "length", place),
             width=_count(spec.get("width"), "image", "width", place),
@@ -608,7 +607,7 @@ class RecordReader:
         )
 
     def _image_type(self, value: Any, url: str, place: Place, problems: list[Problem]) -> str:
-        if isinstance(value, str) and re.fullmatch(r"[\w.+-]+/[\w.+-]+", value.strip()):
+        if isinstance(value, str) and is_media_type(value.strip()):
             return value.strip().lower()
         if value is not None:
             problems.append(place.warning("image", f"{_shown(value)} is not a MIME type"))
@@ -765,9 +764,28 @@ def split_name_email(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def _iri(url: str) -> str:
-    """`url` with the characters no IRI may hold percent-encoded."""
-    return _NOT_IN_IRI.sub(lambda match: quote(match.group(), safe=""), url)
+def _id_uri(article_id: str, place: Place) -> str:
+    """An id meant as an IRI (it has a scheme ids use), checked as its RFC says and
+    written as its URI; anything else rejects the record."""
+    problem = id_problem(article_id)
+    if problem is not None:
+        raise RecordRejected(place.error("id", f"{_shown(article_id)} {problem[1]}"))
+    if article_id[:5].lower() in ("http:", "https"):
+        uri = http_uri(article_id)
+    else:
+        uri = iri_to_uri(article_id)
+        uri = uri if uri is not None and is_uri(uri) else None
+    if uri is None:
+        raise RecordRejected(place.error("id", f"{_shown(article_id)} is not a usable IRI"))
+    return uri
+
+
+def _writable(when: datetime, value: Any, name: str, place: Place) -> datetime:
+    """`when` as every format writes it (see `rules.writable_datetime`), or the error."""
+    writable = writable_datetime(when)
+    if isinstance(writable, str):
+        raise RecordRejected(place.error(name, f"{_shown(value)} cannot be published: {writable}"))
+    return writable
 
 
 def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -> Any:

@@ -22,13 +22,14 @@ from lxml import etree
 from newsfeed.dates import DateError, parse_datetime
 from newsfeed.files import ReadTimeout, TooLarge, read_limited
 from newsfeed.model import InputError, Place
+from newsfeed.rules import ATOM_NS, DC_NS, MEDIA_NS
 from newsfeed.text import plain_text
 from newsfeed.validate import MAX_DOCUMENT_BYTES
 from newsfeed.validate.xml import safe_parser
 
-ATOM = "{http://www.w3.org/2005/Atom}"
-DC = "{http://purl.org/dc/elements/1.1/}"
-MEDIA = "{http://search.yahoo.com/mrss/}"
+ATOM = f"{{{ATOM_NS}}}"
+DC = f"{{{DC_NS}}}"
+MEDIA = f"{{{MEDIA_NS}}}"
 #: Width of the summary's lines: a terminal's 80 columns, less a margin.
 WIDTH = 78
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

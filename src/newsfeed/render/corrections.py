@@ -11,6 +11,14 @@ serialised and add the elements feedgen has no model for:
   its tag URI. Atom titles get `type="text"` written out.
 - Publication dates (`pubDate`, `published`) are written here, where feedgen
   would put them: its RSS date switches the process-wide locale per date.
+- RSS `<description>` is HTML: the plain summary goes in escaped, so that
+  readers show its text (`a < b & c`), never markup. An item without a
+  summary has no description, and its content stays in `content:encoded`
+  (feedgen moves it into `<description>`). The RSS title is plain text with
+  any `<` a browser would read as a tag escaped.
+- The Atom feed's `alternate` link comes first: feedgen writes links in the
+  order given, and the site must be the last one given for RSS's `<link>`;
+  readers that take a feed's first link would show the feed file as the site.
 - RSS items carry `<author>email (name)</author>`, which makes feedgen-based
   readers list authors twice: it is removed for one joined `dc:creator`.
 - Media RSS is written without `media:group`, with `media:title` and
@@ -31,6 +39,7 @@ serialised and add the elements feedgen has no model for:
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -38,14 +47,10 @@ from lxml import etree
 
 from newsfeed.dates import format_rfc822, format_rfc3339
 from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
+from newsfeed.rules import ATOM_NS, CONTENT_NS, DC_NS, HISTORY_NS, MEDIA_NS, WEBFEEDS_NS, XML_LANG
+from newsfeed.text import html_safe_text
 from newsfeed.version import __version__
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-MEDIA_NS = "http://search.yahoo.com/mrss/"
-HISTORY_NS = "http://purl.org/syndication/history/1.0"
-WEBFEEDS_NS = "http://webfeeds.org/rss/1.0"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ATOM = f"{{{ATOM_NS}}}"
 #: The Atom elements feedgen writes with Atom elements inside.
 _ATOM_PARENTS = frozenset({"author", "contributor", "source"})
@@ -108,6 +113,10 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
                 feed.remove(subtitle)
         if self.archived:
             etree.SubElement(feed, f"{{{HISTORY_NS}}}archive")
+        links = feed.findall("link")
+        alternate = next((link for link in links if link.get("rel") == "alternate"), None)
+        if alternate is not None and alternate is not links[0]:
+            links[0].addprevious(alternate)
         return feed
 
 
@@ -162,6 +171,15 @@ class EntryCorrections(BaseEntryExtension):  # type: ignore[misc]
         # formatRFC2822, which switches the process-wide locale three times
         # per date (slow, and unsafe beside other threads).
         etree.SubElement(item, "pubDate").text = format_rfc822(article.published)
+        title = item.find("title")
+        assert title is not None  # every article has one
+        title.text = html_safe_text(article.title)
+        description = item.find("description")
+        assert description is not None  # the summary, else (feedgen's) the content
+        if article.summary is None:
+            description.tag = f"{{{CONTENT_NS}}}encoded"
+        else:
+            description.text = escape(article.summary, quote=False)
         for author in item.findall("author"):
             item.remove(author)
         if article.authors:

@@ -7,7 +7,7 @@ What feedgen gets wrong is corrected in `corrections`, not here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -22,6 +22,7 @@ from newsfeed.render.corrections import (
     EntryCorrections,
     FeedCorrections,
 )
+from newsfeed.rules import is_unique_enough_guid
 from newsfeed.version import __version__
 
 
@@ -72,8 +73,20 @@ def serialize(root: etree._Element) -> bytes:
     return data
 
 
+#: The build time of a feed with no entries: a fixed instant, so that an empty
+#: selection is the same file on every run (and never "now").
+EMPTY_FEED_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def newest_update(articles: Sequence[Article]) -> datetime | None:
     return max((a.updated for a in articles), default=None)
+
+
+def build_time(articles: Sequence[Article]) -> datetime:
+    """Atom's `<updated>` and RSS's `lastBuildDate`: the newest entry's `updated`,
+    or `EMPTY_FEED_TIME` for a feed with no entries."""
+    newest = newest_update(articles)
+    return EMPTY_FEED_TIME if newest is None else newest
 
 
 def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[Article]) -> None:
@@ -92,10 +105,7 @@ def _add_channel(fg: FeedGenerator, settings: FeedSettings, articles: Sequence[A
         fg.icon(settings.icon)
     _add_feed_authors(fg, settings, articles)
     # feedgen stamps documents with "now"; the newest entry makes them reproducible.
-    newest = newest_update(articles)
-    if newest is not None:
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
+    fg.updated(build_time(articles))
 
 
 def _add_feed_authors(
@@ -112,7 +122,10 @@ def _add_feed_authors(
 
 
 def _add_entry(entry: FeedEntry, article: Article, content: str) -> None:
-    entry.guid(article.id, permalink=article.id_is_url)
+    # A short counter id ("123") would be taken for another feed's item: RSS
+    # gets its Atom id, a tag URI, instead.
+    guid = article.id if is_unique_enough_guid(article.id) else article.atom_id
+    entry.guid(guid, permalink=article.id_is_url)
     entry.title(article.title)
     # One call per list, not per item: feedgen checks every call's dicts anew.
     # The image is the enclosure (what `entry.enclosure` would add).

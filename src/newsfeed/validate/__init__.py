@@ -4,9 +4,9 @@
 it safely and returns its findings (JSON Feed when it starts with "{");
 `validate_tree(root)` checks a tree already parsed with lxml, without
 touching it. Findings come sorted by line, path and code.
-This package imports nothing from the rest of newsfeed but the bounded
-reads of `newsfeed.files` (which imports nothing of newsfeed): the feed
-writer imports it, never the other way round.
+This package imports nothing from the rest of newsfeed but its rules
+(`newsfeed.rules`, which reading uses too) and the bounded reads of
+`newsfeed.files`: the feed writer imports it, never the other way round.
 """
 
 from __future__ import annotations

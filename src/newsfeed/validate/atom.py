@@ -35,6 +35,7 @@ from .common import (
     XML_LANG,
     Report,
     Scope,
+    atom_iri_problem,
     check_atom_link,
     check_extension,
     html_tag_in,
@@ -113,6 +114,8 @@ def _check_id(element: etree._Element, part: _Part) -> None:
     if part.id is None:
         part.id = value
     problem = id_problem(value)
+    if problem is None and atom_iri_problem(value) is not None:
+        problem = "InvalidIRI", "must be a valid IRI"
     if problem is not None:
         code, why = problem
         part.report.error(element, code, f"{step_name(element)} {why}: {value!r}", part.scope)
@@ -167,7 +170,7 @@ def _check_iri_text(element: etree._Element, part: _Part) -> None:
 
 
 def _check_iri(element: etree._Element, value: str, attr: str | None, part: _Part) -> None:
-    problem = iri_problem(value)
+    problem = atom_iri_problem(value)
     what = f"{attr} attribute of {step_name(element)}" if attr else step_name(element)
     if problem == "invalid":
         part.report.error(

@@ -1,7 +1,11 @@
 """Value checks shared by the RSS and Atom validators, and the extensions both carry.
 
-Every pattern is compiled once here: the validators run on every build, over
-feeds of thousands of entries, so no check compiles or looks anything up per call.
+The rules themselves (a language tag, an IRI and its URI form, an email, a
+media type, an id) are `newsfeed.rules`, the module reading uses too, so
+that what reads without error validates; this package imports nothing else
+from newsfeed. Every pattern is compiled once: the validators run on every
+build, over feeds of thousands of entries, so no check compiles or looks
+anything up per call.
 """
 
 from __future__ import annotations
@@ -10,20 +14,42 @@ import calendar
 import html
 import re
 from collections.abc import Callable
+from encodings import idna
 from typing import TypeVar, cast
 
 from lxml import etree
+
+from newsfeed import rules
+from newsfeed.rules import (
+    ATOM_NS,
+    CONTENT_NS,
+    DC_NS,
+    MEDIA_NS,
+    XML_BASE,
+    XML_LANG,
+    id_problem,
+    iri_problem,
+    iri_to_uri,
+    is_absolute_iri,
+    is_http_url,
+)
 
 from . import findings as _limits
 from .findings import Finding, Level, omitted_finding
 from .xml import Paths, line_of, step_name
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-ATOM_NS = "http://www.w3.org/2005/Atom"
-MEDIA_NS = "http://search.yahoo.com/mrss/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+__all__ = [
+    "ATOM_NS",
+    "CONTENT_NS",
+    "DC_NS",
+    "MEDIA_NS",
+    "XML_BASE",
+    "XML_LANG",
+    "id_problem",
+    "iri_problem",
+    "is_absolute_iri",
+    "is_http_url",
+]
 
 
 class Scope:
@@ -178,6 +204,10 @@ def rfc822_problem(value: str) -> str | None:
         return "InvalidRFC2822Date"
     if dow is not None and _DAYS[calendar.weekday(y, m, d)] != dow:
         return "IncorrectDOW"
+    if zm is not None and zm not in ("00", "30"):
+        # The W3C validator's RFC 2822 zone is whole half hours (`+0545` is
+        # "problematical"); the writer moves such times to UTC.
+        return "ProblematicalRFC822Date"
     return None
 
 
@@ -199,56 +229,10 @@ def is_w3cdtf(value: str) -> bool:
 
 # --- Languages, addresses, types ------------------------------------------
 
-_ALNUM = "[A-Za-z0-9]"
-# RFC 5646 well-formedness, with the primary subtag narrowed to ISO 639 (two or
-# three letters): the 4-8 letter form is reserved, and in feeds it is always a
-# mistake like "english".
-_BCP47 = re.compile(
-    rf"(?:[A-Za-z]{{2,3}}(?:-[A-Za-z]{{3}}){{0,3}}"
-    rf"(?:-[A-Za-z]{{4}})?"
-    rf"(?:-(?:[A-Za-z]{{2}}|\d{{3}}))?"
-    rf"(?:-(?:{_ALNUM}{{5,8}}|\d{_ALNUM}{{3}}))*"
-    rf"(?:-[0-9A-WYZa-wyz](?:-{_ALNUM}{{2,8}})+)*"
-    rf"(?:-[xX](?:-{_ALNUM}{{1,8}})+)?"
-    rf"|[xX](?:-{_ALNUM}{{1,8}})+"
-    rf"|[iI]-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
-    rf"|(?:en-GB-oed|sgn-BE-FR|sgn-BE-NL|sgn-CH-DE|art-lojban|cel-gaulish|zh-min-nan"
-    rf"|zh-guoyu|zh-hakka|zh-min|zh-xiang))\Z",
-    re.IGNORECASE,
-)
-
-
-@_remembered
-def is_language(value: str) -> bool:
-    """A well-formed BCP 47 tag whose language is an ISO 639 code."""
-    return _BCP47.match(value) is not None
-
-
-_ADDR_SPEC = r"[\w.!#$%&'*+/=?^`{|}~-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_][\w-]*"
-_EMAIL = re.compile(_ADDR_SPEC + r"\Z")
-# RSS people are "address (Name)"; "Name <address>" is the other common shape.
-_CONTACT = re.compile(rf"(?:{_ADDR_SPEC}(?: \(.+\))?|[^<>]+ <{_ADDR_SPEC}>)\Z")
-
-
-@_remembered
-def is_email(value: str) -> bool:
-    return _EMAIL.match(value) is not None
-
-
-@_remembered
-def is_contact(value: str) -> bool:
-    return _CONTACT.match(value) is not None
-
-
-_TOKEN = r"[^\s()<>,;:\\\"/\[\]?=]+"
-_MEDIA_TYPE = re.compile(
-    rf"{_TOKEN}/{_TOKEN}(?:\s*;\s*{_TOKEN}=(?:\"(?:\\\"|[^\"])*\"|{_TOKEN}))*\Z"
-)
-
-
-@_remembered
-def is_media_type(value: str) -> bool:
-    return _MEDIA_TYPE.match(value) is not None
+is_language = _remembered(rules.is_language)
+is_email = _remembered(rules.is_email)
+is_contact = _remembered(rules.is_contact)
+is_media_type = _remembered(rules.is_media_type)
 
 
 _NON_NEGATIVE = re.compile(r"\d+\Z")
@@ -258,51 +242,40 @@ def is_non_negative_integer(value: str) -> bool:
     return _NON_NEGATIVE.match(value) is not None
 
 
-# --- IRIs -------------------------------------------------------------------
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-# Characters no IRI may hold, even percent-encoding aside (RFC 3987 §2.2).
-_BAD_IRI_CHAR = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f]")
-_HIERARCHICAL = frozenset({"http", "https", "ftp"})
+# --- IRIs and URIs -----------------------------------------------------------
 
 
-@_remembered
-def iri_problem(value: str) -> str | None:
-    """None for an absolute IRI; "relative" for a relative reference; "invalid" otherwise."""
-    if _BAD_IRI_CHAR.search(value):
+def uri_problem(value: str) -> str | None:
+    """Why `value` is not the full URI RSS wants, as the W3C validator names it, or None.
+
+    "UriNotIri": an IRI (non-ASCII characters, or a host not in IDNA form)
+    whose URI form would do; "invalid": anything else that is no full URI.
+    """
+    if rules.is_uri(value):
+        return None
+    if iri_problem(value) is None:
+        uri = iri_to_uri(value)
+        if uri is not None and rules.is_uri(uri):
+            return "UriNotIri"
+    return "invalid"
+
+
+def atom_iri_problem(value: str) -> str | None:
+    """`iri_problem`, and "invalid" for an IRI the W3C validator cannot read.
+
+    The service maps an IRI to ASCII by running IDNA over the whole value,
+    one dot-separated piece at a time: a piece with non-ASCII characters whose
+    IDNA form is over 63 characters (a long Cyrillic slug) fails, and the IRI
+    is reported as `InvalidIRI`. A URI has no such piece.
+    """
+    problem = iri_problem(value)
+    if problem is not None or value.isascii():
+        return problem
+    try:
+        for piece in value.split("."):
+            idna.ToASCII(piece)
+    except UnicodeError:
         return "invalid"
-    scheme = _SCHEME.match(value)
-    if scheme is None:
-        return "relative"
-    rest = value[scheme.end() :]
-    if scheme.group()[:-1].lower() in _HIERARCHICAL and (
-        not rest.startswith("//") or rest[2:3] in ("", "/", "?", "#")
-    ):
-        return "invalid"
-    return None if rest else "invalid"
-
-
-def is_absolute_iri(value: str) -> bool:
-    return iri_problem(value) is None
-
-
-def is_http_url(value: str) -> bool:
-    return iri_problem(value) is None and value[:5].lower() in ("http:", "https")
-
-
-_TAG = re.compile(r"tag:[^,\s]+,\d{4}(?:-\d\d(?:-\d\d)?)?:\S*\Z")
-_UUID = re.compile(r"urn:uuid:[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}\Z", re.IGNORECASE)
-
-
-def id_problem(value: str) -> tuple[str, str] | None:
-    """What is wrong with a feed or entry id, as (code, explanation), or None."""
-    if iri_problem(value) is not None:
-        return "InvalidFullLink", "must be an absolute IRI"
-    lower = value[:9].lower()
-    if lower.startswith("tag:") and not _TAG.match(value):
-        return "InvalidTAG", "is not a valid tag URI (RFC 4151: tag:authority,date:specific)"
-    if lower == "urn:uuid:" and not _UUID.match(value):
-        return "InvalidUUID", "is not a valid UUID URN"
     return None
 
 
@@ -332,6 +305,18 @@ def html_tag_in(text: str) -> str | None:
     return None
 
 
+# A "<" that opens no tag, end tag, comment, declaration or processing
+# instruction. (A bare "&", as in "AT&T", is text to every HTML parser.)
+_STRAY_MARKUP = re.compile(r"<(?![A-Za-z]|/[A-Za-z]|!|\?)")
+
+
+def not_html_in(markup: str) -> str | None:
+    """The first "<" of what should be HTML that HTML cannot read as markup, with
+    what follows it (`"< 1 hora"`), or None: plain text put where HTML belongs."""
+    match = _STRAY_MARKUP.search(markup)
+    return None if match is None else markup[match.start() : match.start() + 12]
+
+
 # The lookahead, implied by the alternation after it, turns most tags (p,
 # strong, closing tags) away at their first letter: the scan is a third faster.
 _REFERENCE = re.compile(
@@ -347,7 +332,7 @@ def relative_reference_in(markup: str) -> str | None:
         return None
     for match in _REFERENCE.finditer(markup):
         ref = html.unescape(match.group(1) or match.group(2) or match.group(3) or "").strip()
-        if _SCHEME.match(ref) is None:
+        if not rules.has_scheme(ref):
             return ref
     return None
 
@@ -507,6 +492,20 @@ def check_language_code(element: etree._Element, report: Report, scope: Scope) -
         )
 
 
+def check_html(element: etree._Element, report: Report, scope: Scope) -> None:
+    """RSS's own description: HTML (plain text in it is "not HTML", as the W3C
+    validator warns) whose links should be absolute."""
+    stray = not_html_in(element.text or "")
+    if stray is not None:
+        report.warning(
+            element,
+            "NotHtml",
+            f"{step_name(element)} must be HTML, with < and & escaped in text: {stray!r}",
+            scope,
+        )
+    check_relative_references(element, report, scope)
+
+
 def check_relative_references(element: etree._Element, report: Report, scope: Scope) -> None:
     """content:encoded, and RSS's own description: HTML whose links should be absolute."""
     ref = relative_reference_in(element.text or "")
@@ -603,7 +602,7 @@ def check_atom_link(
         )
     else:
         own_base = element.get(XML_BASE)
-        problem = iri_problem(href)
+        problem = atom_iri_problem(href)
         if problem == "invalid":
             report.error(
                 element,

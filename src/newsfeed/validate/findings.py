@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Level = Literal["error", "warning"]
+from newsfeed.rules import Level
+
+__all__ = ["Finding", "Level"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from newsfeed.rules import WEBFEEDS_NS, is_unique_enough_guid
+
 from .common import (
     ATOM_NS,
     Check,
@@ -14,12 +16,12 @@ from .common import (
     Scope,
     check_atom_link,
     check_extension,
+    check_html,
     check_language_code,
-    check_relative_references,
     check_type_attr,
     check_url_attr,
     html_tag_in,
-    is_absolute_iri,
+    iri_problem,
     is_contact,
     is_http_url,
     is_non_negative_integer,
@@ -27,6 +29,7 @@ from .common import (
     rfc822_problem,
     text_of,
     undefined_element,
+    uri_problem,
 )
 from .findings import Finding
 from .xml import line_of, step_name
@@ -74,7 +77,15 @@ def _on_part(check: Check) -> _Check:
 
 def _check_full_url(element: etree._Element, part: _Part) -> None:
     value = text_of(element)
-    if not is_absolute_iri(value):
+    problem = uri_problem(value)
+    if problem == "UriNotIri":
+        part.report.error(
+            element,
+            "UriNotIri",
+            f"{step_name(element)} must be a URI, not an IRI: {value!r}",
+            part.scope,
+        )
+    elif problem is not None:
         part.report.error(
             element,
             "InvalidFullLink",
@@ -88,6 +99,13 @@ def _check_date(element: etree._Element, part: _Part) -> None:
     code = rfc822_problem(value)
     if code == "IncorrectDOW":
         part.report.error(element, code, f"Incorrect day of week: {value!r}", part.scope)
+    elif code == "ProblematicalRFC822Date":
+        part.report.warning(
+            element,
+            code,
+            f"{step_name(element)} has a zone that is not a whole half hour: {value!r}",
+            part.scope,
+        )
     elif code is not None:
         part.report.error(
             element,
@@ -108,7 +126,7 @@ def _check_plain_text(element: etree._Element, part: _Part) -> None:
         )
 
 
-_check_html = _on_part(check_relative_references)
+_check_html = _on_part(check_html)
 _check_language = _on_part(check_language_code)
 
 
@@ -310,13 +328,27 @@ def _check_guid(element: etree._Element, part: _Part) -> None:
         )
     if not value:
         part.report.warning(element, "NotBlank", "guid should not be blank", part.scope)
+    elif permalink == "false" and not is_unique_enough_guid(value):
+        part.report.warning(
+            element,
+            "NotSufficientlyUnique",
+            f"guid should be more unique than a short number: {value!r}",
+            part.scope,
+        )
     elif permalink != "false" and (
-        not is_absolute_iri(value) or value[:4].lower() in ("tag:", "urn:")
+        iri_problem(value) == "relative" or value[:4].lower() in ("tag:", "urn:")
     ):
         part.report.error(
             element,
             "InvalidPermalink",
             f"guid must be a full URL, unless isPermaLink attribute is false: {value!r}",
+            part.scope,
+        )
+    elif permalink != "false" and (problem := uri_problem(value)) is not None:
+        part.report.error(
+            element,
+            problem if problem == "UriNotIri" else "InvalidHttpGUID",
+            f"guid must be a full URL (a URI), unless isPermaLink attribute is false: {value!r}",
             part.scope,
         )
 
@@ -325,7 +357,7 @@ def _check_source(element: etree._Element, part: _Part) -> None:
     url = element.get("url")
     if url is None:
         missing_attribute(element, "url", part.report, part.scope)
-    elif not is_absolute_iri(url):
+    elif uri_problem(url) is not None:
         part.report.error(
             element,
             "InvalidFullLink",
@@ -414,7 +446,7 @@ def _check_children(
 # Feedly's channel elements (http://webfeeds.org/rss/1.0). No specification
 # defines them, only Feedly's examples, so problems are warnings: a reader
 # that does not know them ignores them.
-_WEBFEEDS = "{http://webfeeds.org/rss/1.0}"
+_WEBFEEDS = f"{{{WEBFEEDS_NS}}}"
 _HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
 _WEBFEEDS_ATTRIBUTES = {"cover": ("image",), "related": ("layout", "target")}
 _WEBFEEDS_ELEMENTS = frozenset({"icon", "logo", "accentColor", "cover", "related", "analytics"})

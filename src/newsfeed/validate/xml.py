@@ -17,6 +17,7 @@ from typing import BinaryIO, Literal, cast
 from lxml import etree
 
 from newsfeed.files import TooLarge, read_limited
+from newsfeed.rules import ATOM_NS
 
 from .findings import Finding
 
@@ -219,7 +220,6 @@ def entity_findings(root: etree._Element) -> list[Finding]:
 
 FeedFormat = Literal["rss", "atom"]
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 _ROOTS: dict[object, FeedFormat] = {"rss": "rss", f"{{{ATOM_NS}}}feed": "atom"}
 
 
