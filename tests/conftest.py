@@ -8,7 +8,8 @@ any of those settings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +18,17 @@ import newsfeed
 from newsfeed import Article, Feed, FeedSettings, Reading
 
 SITE = "https://noticias.example.org/"
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    """Processes a test starts; any still running at the end are killed."""
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=60)
 
 
 def site_settings(**changes: Any) -> FeedSettings:

@@ -35,6 +35,20 @@ def test_a_usage_error_prints_the_usage_of_its_command(
     assert "newsfeed build: error: without --config, give --title\n" in err
 
 
+@pytest.mark.parametrize("option", ["--title", "--link"])
+def test_an_empty_title_or_link_is_said_to_be_empty_not_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    given = {"--title": "Noticias", "--link": SITE, option: ""}
+    argv = ["build", str(tmp_path), "--out", str(tmp_path / "out")]
+    with pytest.raises(SystemExit) as exit:
+        main([*argv, "--title", given["--title"], "--link", given["--link"]])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"newsfeed build: error: {option}: must not be empty"
+    )
+
+
 def test_a_show_usage_error_prints_the_usage_of_show(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,14 +8,15 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser  # type: ignore[import-untyped]
 import pytest
 
 import newsfeed
-from newsfeed.publish import LOCK_NAME, Site, locked, publish
+from newsfeed.cli import main
+from newsfeed.model import SettingError
+from newsfeed.publish import LOCK_NAME, LockTimeout, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
 #: A bound on every wait for the other process; reaching it fails the test.
@@ -126,17 +127,6 @@ def wait_for(log: Path, line: str) -> None:
     while not (log.exists() and line in log.read_text().splitlines()):
         assert time.monotonic() < deadline, f"no {line!r} in {log}"
         time.sleep(0.01)
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[str]]]:
-    """Processes a test starts; any still running at the end are killed."""
-    started: list[subprocess.Popen[str]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=PATIENCE)
 
 
 def test_a_second_run_waits_for_the_first_and_then_finds_nothing_to_write(
@@ -339,3 +329,54 @@ def test_a_process_that_holds_the_lock_can_publish_under_it(tmp_path: Path) -> N
     with locked(tmp_path, 0):
         outcome = publish(site, [article])
     assert [w.status for w in outcome.files] == ["written"] * 3
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf"), -1.0])
+def test_a_lock_timeout_that_never_ends_or_is_negative_is_refused(
+    tmp_path: Path, timeout: float
+) -> None:
+    # NaN never compares as past its deadline: a run would wait for ever.
+    with pytest.raises(SettingError, match="lock_timeout: must be a number of seconds, 0 or"):
+        Site(newsfeed.FeedSettings(title="Noticias", link=SITE), tmp_path, lock_timeout=timeout)
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-1"])
+def test_a_lock_timeout_option_that_never_ends_or_is_negative_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], timeout: str
+) -> None:
+    records = tmp_path / "a.jsonl"
+    records.write_text('{"id": "n-1", "title": "T", "published": "2026-11-26"}\n')
+    argv = ["build", str(records), "--out", str(tmp_path / "out"), "--title", "N", "--link", SITE]
+    with pytest.raises(SystemExit) as exit:
+        main([*argv, f"--lock-timeout={timeout}"])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith(
+        "newsfeed build: error: --lock-timeout: must be a number of seconds, 0 or more, not "
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_thread_of_the_process_that_holds_the_lock_waits_for_it(tmp_path: Path) -> None:
+    # Re-entry is for the thread holding the lock: a web app's other threads
+    # publishing the same folder must still take turns, as flock makes them.
+    import threading
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with locked(tmp_path, 0):
+            held.set()
+            release.wait(PATIENCE)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(PATIENCE)
+        with pytest.raises(LockTimeout), locked(tmp_path, 0):
+            pass
+    finally:
+        release.set()
+        holder.join()
+    with locked(tmp_path, 0):
+        pass

@@ -152,6 +152,22 @@ def test_names_share_a_folder_only_when_they_fold_alike(a: str, b: str) -> None:
     assert (fan_out_folder(a) == fan_out_folder(b)) == (fold_name(a) == fold_name(b))
 
 
+@given(st.text(max_size=20))
+def test_every_folder_a_fan_out_writes_is_one_it_is_known_to_write(name: str) -> None:
+    # Else a fixed feed in that folder would not be refused beside the fan-out.
+    assert could_be_fan_out_folder(fan_out_folder(name))
+
+
+def test_a_feed_in_the_folder_of_a_letter_that_casefold_decomposes_is_refused() -> None:
+    # casefold("ᾶ") is "ᾶ" decomposed, which no folder is.
+    with pytest.raises(PlanCollision, match="could also be the folder of the category fan-out"):
+        Site(
+            SETTINGS,
+            Path("public"),
+            (FeedPlan("category", fan_out="category"), FeedPlan("category/\u1fb6")),
+        )
+
+
 # -- collisions in a site's configuration -------------------------------------------
 
 MAIN = """\
@@ -294,6 +310,50 @@ def test_a_site_made_in_python_with_colliding_plans_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/srv/www", "must be a folder below `out`, without '..'"),
+        ("news/../../etc", "must be a folder below `out`, without '..'"),
+        ("a\x00b", "'a\\x00b' holds a control character"),
+        (
+            "news/" + "a" * 256,
+            "'aaaaaaaaaaaaaaaa'... is longer than 255 bytes, the most a name can be",
+        ),
+    ],
+    ids=["absolute", "dot-dot", "nul", "long name"],
+)
+def test_a_site_made_in_python_with_a_path_no_folder_below_out_can_have_is_refused(
+    path: str, message: str
+) -> None:
+    # An absolute path was written outside the output folder; the others failed mid-run.
+    with pytest.raises(PlanCollision) as info:
+        Site(SETTINGS, Path("public"), (FeedPlan(path=path),))
+    assert str(info.value) == f"feeds[1].path: {message}"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('"a\\u0000b"', "'a\\x00b' holds a control character"),
+        (
+            f'"{"a" * 256}"',
+            "'aaaaaaaaaaaaaaaa'... is longer than 255 bytes, the most a name can be",
+        ),
+    ],
+    ids=["nul", "long name"],
+)
+def test_a_path_no_file_system_takes_is_a_config_error_before_anything_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, message: str
+) -> None:
+    # Before: "internal error: ValueError: embedded null byte", and "File name too long" mid-run.
+    config = tmp_path / "site.toml"
+    config.write_text(FAN_OUTS + f"path = {toml}\n", encoding="utf-8")
+    assert main(["build", "--config", str(config)]) == 2
+    assert capsys.readouterr().err == f"{config}:13: error: feeds[2].path: {message}\n"
+    assert not (tmp_path / "public").exists()
+
+
 def test_the_paths_of_a_configuration_are_written_as_a_file_system_reads_them(
     tmp_path: Path,
 ) -> None:
@@ -312,3 +372,23 @@ def test_the_fan_out_folders_a_build_writes_are_those_it_reports(tmp_path: Path)
     assert main(["build", "--config", str(config), "--quiet", "--no-cache"]) == 0
     written = sorted(p.name for p in (tmp_path / "public" / "category").iterdir())
     assert written == sorted([fan_out_folder("C++"), fan_out_folder(WIDE * 64)])
+
+
+def test_formats_given_on_the_command_line_that_make_a_collision_are_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The main feed in RSS only leaves `feed.json/` free, until --formats asks for JSON.
+    config = tmp_path / "site.toml"
+    config.write_text(
+        f'sources = ["missing.jsonl"]\nout = "public"\n[site]\ntitle = "N"\nlink = "{SITE}"\n'
+        '[[feeds]]\nformats = ["rss"]\n[[feeds]]\npath = "feed.json/x"\nformats = ["rss"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as exit:
+        main(["build", "--config", str(config), "--formats", "json"])
+    assert exit.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "newsfeed build: error: --formats: feeds[2].path: 'feed.json' is a folder of this feed "
+        "but a file of the main feed in feeds[1]"
+    )
+    assert not (tmp_path / "public").exists()

@@ -59,6 +59,14 @@ BAD: list[tuple[str, Any, str, list[str] | None, str, str]] = [
      "unknown key; expected one of icon, logo"),
     ("webfeeds", "yes", '"yes"', None, "webfeeds", "must be a WebFeeds or a mapping, not str"),
     ("accept_url_ids", "yes", '"yes"', None, "accept_url_ids", "must be True or False"),
+    # RSS and Atom cannot hold these characters: refused here, not a ValueError when written.
+    ("title", "Noticias\x01", '"Noticias\\u0001"', ["--title", "Noticias\x01"], "title",
+     "'Noticias\\x01' holds a control character or a code point XML 1.0 forbids"),
+    ("description", "a\x00b", '"a\\u0000b"', ["--description", "a\x00b"], "description",
+     "holds a control character"),
+    ("rights", "\ufffe", '"\\ufffe"', None, "rights", "holds a control character"),
+    ("authors", ["An\x01a <ana@example.org>"], '["An\\u0001a <ana@example.org>"]',
+     ["--author", "An\x01a <ana@example.org>"], "authors", "holds a control character"),
 ]  # fmt: skip
 IDS = [f"{keyword}={value!r}" for keyword, value, *_ in BAD]
 
@@ -114,6 +122,11 @@ def test_a_feed_with_authors_given_as_text_renders_every_format() -> None:
     assert b"redaccion@example.org" in feed.rss()
     assert b"<name>Redacci\xc3\xb3n</name>" in feed.atom()
     assert json.loads(feed.json())["authors"] == [{"name": "Redacción"}]
+
+
+def test_the_link_is_required_not_none() -> None:
+    with pytest.raises(SettingError, match=r"^FeedSettings\.link: must be text, not NoneType$"):
+        settings(link=None)
 
 
 def test_no_authors_may_be_given_as_none() -> None:

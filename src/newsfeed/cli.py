@@ -418,14 +418,15 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     """The site from --config, if any, with the command line's options on top."""
     _check_options(args)
     if not args.config:
+        # An empty --title or --link was given: FeedSettings says what is wrong with it.
         missing = [
             option
             for option, value in (
-                ("--out", args.out),
+                ("--out", args.out or None),
                 ("--title", args.title),
                 ("--link", args.link),
             )
-            if not value
+            if value is None
         ]
         if missing or not (args.inputs or args.sql):
             what = ", ".join(missing + ([] if args.inputs or args.sql else ["INPUT or --sql"]))
@@ -437,6 +438,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     from newsfeed.config import SiteConfig, with_overrides
     from newsfeed.config import load as load_config
     from newsfeed.model import FeedSettings, SettingError
+    from newsfeed.plans import PlanCollision
     from newsfeed.publish import Site
 
     # FeedSettings checks every value; a mistake is named here by its option.
@@ -476,10 +478,17 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
         cache = False
     elif args.cache:
         cache = Path(args.cache)
+    try:
+        site = replace(site, plans=plans, lock_timeout=timeout)
+    except SettingError as error:
+        raise UsageError(f"--lock-timeout: {error.reason}") from None
+    except PlanCollision as error:
+        # Another file name can meet another feed's folder (`feed.json/...`).
+        raise UsageError(f"--formats: {error}") from None
     return replace(
         config,
         cache=cache,
-        site=replace(site, plans=plans, lock_timeout=timeout),
+        site=site,
         sources=config.sources + tuple(args.inputs) + _sql_source(args),
         encoding=args.encoding or config.encoding,
     )

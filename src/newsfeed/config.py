@@ -19,7 +19,7 @@ from typing import Any
 
 from newsfeed.feed import FORMATS
 from newsfeed.model import FeedSettings, SettingError
-from newsfeed.plans import check_plans, path_parts
+from newsfeed.plans import BELOW_OUT, check_plans, path_parts, path_problem
 from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
@@ -145,14 +145,10 @@ class _Reader:
         )
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
-        lock_timeout = data.get("lock_timeout", 60)
-        if (
-            isinstance(lock_timeout, bool)
-            or not isinstance(lock_timeout, int | float)
-            or not 0 <= lock_timeout < float("inf")
-        ):
-            raise self.fail("lock_timeout", "must be a number of seconds, 0 or more")
-        site = Site(settings, out, plans, float(lock_timeout))
+        try:
+            site = Site(settings, out, plans, data.get("lock_timeout", 60.0))
+        except SettingError as error:
+            raise self.fail(error.setting, error.reason) from None
         return SiteConfig(
             site,
             self.sources(data) + self.sql(data.get("sql")),
@@ -275,8 +271,12 @@ class _Reader:
             raise self.fail(f"feeds[{number}]", "must be a table")
         self.only(table, FEED_KEYS, prefix)
         path = table.get("path", "")
-        if not isinstance(path, str) or ".." in Path(path).parts or Path(path).is_absolute():
-            raise self.fail(prefix + "path", "must be a folder below `out`, without '..'")
+        if not isinstance(path, str):
+            raise self.fail(prefix + "path", BELOW_OUT)
+        # Checked as written: the path is then normalised ("/a" would be "a").
+        problem = path_problem(path)
+        if problem:
+            raise self.fail(prefix + "path", problem)
         fan_out = table.get("fan_out")
         if fan_out not in (None, "category", "author"):
             raise self.fail(prefix + "fan_out", "must be 'category' or 'author'")

@@ -248,7 +248,7 @@ class FeedSettings:
             object.__setattr__(self, name, value)
 
         put("title", _text(self.title, "title"))
-        put("link", _url(self.link, "link"))
+        put("link", _url(_text(self.link, "link"), "link"))
         for name in ("base_url", "image", "icon", "websub_hub"):
             put(name, _url(getattr(self, name), name))
         for name in ("description", "rights"):
@@ -298,7 +298,19 @@ def _text(value: object, name: str) -> str:
         raise SettingError(name, f"must be text, not {_kind(value)}")
     if not value.strip():
         raise SettingError(name, "must not be empty")
+    _check_characters(value, name)
     return value.strip()
+
+
+def _check_characters(value: str, name: str) -> None:
+    # Records lose such characters with a warning; a setting is the site's own
+    # text, and RSS and Atom could not be written with it at all.
+    from newsfeed.text import remove_forbidden_chars
+
+    if remove_forbidden_chars(value)[1]:
+        raise SettingError(
+            name, f"{value!r} holds a control character or a code point XML 1.0 forbids"
+        )
 
 
 def _url(value: object, name: str) -> str | None:
@@ -359,6 +371,7 @@ def _author(item: object) -> Author:
         )
     if not isinstance(name, str) or not name.strip():
         raise SettingError("authors", f"{_shown_author(item)} has no name")
+    _check_characters(name, "authors")
     if email is not None and not is_email(email.strip()):
         raise SettingError("authors", f"{email!r} is not an email address")
     uri = None if url is None else http_uri(url)

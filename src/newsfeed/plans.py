@@ -69,7 +69,8 @@ def fan_out_folders(names: Iterable[str]) -> dict[str, str]:
 
 def could_be_fan_out_folder(name: str) -> bool:
     """Whether a fan-out might write a feed in a folder named `name`, ignoring case."""
-    name = name.casefold()
+    # Composed again, as folders are: casefold decomposes some letters ("ᾶ").
+    name = unicodedata.normalize("NFC", name.casefold())
     head, _, digest = name.rpartition("_")
     if re.fullmatch(f"[0-9a-f]{{{DIGEST_DIGITS}}}|[0-9a-f]{{64}}", digest):
         return "_" not in head
@@ -131,6 +132,28 @@ def path_parts(path: str) -> tuple[str, ...]:
     return tuple(part for part in path.split("/") if part not in ("", "."))
 
 
+#: What a path of a plan must be, if it is not.
+BELOW_OUT = "must be a folder below `out`, without '..'"
+
+
+def path_problem(path: str) -> str | None:
+    """Why `path` cannot be a plan's folder, or None: it must stay below the
+    output folder, and each of its names must be one a file system takes."""
+    parts = path_parts(path)
+    if path.startswith("/") or ".." in parts:
+        return BELOW_OUT
+    for part in parts:
+        if part.startswith("."):
+            return f"{part!r} begins with '.', as the names newsfeed keeps its state in"
+        if any(ord(char) < 0x20 or char == "\x7f" for char in part):
+            return f"{part!r} holds a control character"
+        if len(part.encode("utf-8", "surrogatepass")) > MAX_FOLDER_BYTES:
+            return (
+                f"{part[:16]!r}... is longer than {MAX_FOLDER_BYTES} bytes, the most a name can be"
+            )
+    return None
+
+
 def check_plans(plans: Sequence[Plan]) -> Collision | None:
     """The first pair of `plans` that could write the same files, if any.
 
@@ -140,15 +163,14 @@ def check_plans(plans: Sequence[Plan]) -> Collision | None:
     folders). Two plans collide when one of these folders is also the
     other's, or when a file one writes is a folder the other needs. Names
     are compared ignoring case and Unicode normalisation, as many file
-    systems do. A folder whose name begins with "." is refused: newsfeed
-    keeps its state in such names.
+    systems do. A path that `path_problem` refuses is a collision of its
+    plan with itself.
     """
     folders = [_folders_of(plan) for plan in plans]
     for second, plan in enumerate(plans):
-        hidden = [part for part in path_parts(plan.path) if part.startswith(".")]
-        if hidden:
-            message = f"{hidden[0]!r} begins with '.', as the names newsfeed keeps its state in"
-            return Collision(second, second, message)
+        problem = path_problem(plan.path)
+        if problem:
+            return Collision(second, second, problem)
         for first in range(second):
             message = _collision(plans[first], folders[first], plan, folders[second])
             if message:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -46,7 +47,14 @@ from newsfeed.feed import (
     write_document,
 )
 from newsfeed.files import is_temporary, write_if_changed
-from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputWarning, Problem
+from newsfeed.model import (
+    ArchiveLinks,
+    Article,
+    FeedSettings,
+    InputWarning,
+    Problem,
+    SettingError,
+)
 from newsfeed.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 from newsfeed.store import ArticleStore, Entry, Facets
 from newsfeed.store import digest as article_digest
@@ -110,6 +118,14 @@ class Site:
         collision = check_plans(self.plans)
         if collision:
             raise PlanCollision(collision)
+        timeout: object = self.lock_timeout
+        # NaN would wait for ever, as infinity does.
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise SettingError("lock_timeout", f"must be a number of seconds, not {timeout!r}")
+        if not 0 <= timeout < math.inf:
+            raise SettingError(
+                "lock_timeout", f"must be a number of seconds, 0 or more, not {timeout}"
+            )
 
 
 @dataclass(slots=True)
@@ -133,8 +149,15 @@ class LockTimeout(Exception):
     """Another run holds the output folder's lock for longer than we wait."""
 
 
-#: The lock files this process holds: `locked` inside `locked` holds on.
-_held: set[str] = set()
+class _Held(threading.local):
+    """The lock files this thread holds: `locked` inside `locked` holds on. Per
+    thread, as flock is per open file: another thread of a web app waits."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+
+
+_held = _Held()
 
 
 @contextlib.contextmanager
@@ -148,7 +171,7 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
     key = os.path.realpath(path)
-    if key in _held:
+    if key in _held.paths:
         yield
         return
     with path.open("a") as handle:
@@ -163,11 +186,11 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
                         f"{path}: another newsfeed run is writing here; gave up after {timeout:g}s"
                     ) from None
                 time.sleep(0.1)
-        _held.add(key)
+        _held.paths.add(key)
         try:
             yield
         finally:
-            _held.discard(key)
+            _held.paths.discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
