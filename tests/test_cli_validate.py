@@ -133,4 +133,48 @@ def test_an_unreadable_file_is_one_error_and_the_others_are_still_checked(tmp_pa
     assert main(["validate", str(folder), good]) == 1
     printed = capsys.readouterr()
     assert printed.err == f"{folder}: error: cannot read: Is a directory\n"
-    assert printed.out == "1 file(s): 0 error(s), 0 warning(s)\n"
+    assert printed.out == "2 file(s) (1 not read): 1 error(s), 0 warning(s)\n"
+
+
+def test_quiet_prints_findings_only(tmp_path, capsys):
+    good = write(tmp_path, "ok.xml", VALID_RSS)
+    bad = write(tmp_path, "bad.xml", TWO_DIGIT_YEAR)
+
+    assert main(["validate", "--quiet", good]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["validate", "--quiet", good, bad]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"{bad}:6: error: ")
+    assert "file(s)" not in out
+
+
+def test_a_missing_file_is_counted_in_the_summary(tmp_path, capsys):
+    good = write(tmp_path, "ok.xml", VALID_RSS)
+
+    assert main(["validate", str(tmp_path / "missing.xml"), good]) == 1
+    printed = capsys.readouterr()
+    assert printed.err == f"{tmp_path / 'missing.xml'}: error: no such file\n"
+    assert printed.out == "2 file(s) (1 not read): 1 error(s), 0 warning(s)\n"
+
+
+def test_a_json_feed_is_validated_with_its_findings_placed_by_path(tmp_path, capsys):
+    doc = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "T",'
+        b' "home_page_url": "https://example.org/", "feed_url": "https://example.org/feed.json",'
+        b' "items": [{"id": "1", "content_text": "x", "date_published": "26/11/26"}]}'
+    )
+    path = write(tmp_path, "feed.json", doc)
+
+    assert main(["validate", path]) == 1
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{path}:1: error: date_published must be an RFC 3339 date-time")
+    assert first.endswith("[InvalidRFC3339Date] at /items/0/date_published")
+
+
+def test_what_validate_prints_holds_no_terminal_controls(tmp_path, capsys):
+    doc = b'{"version": "https://jsonfeed.org/version/1.1", "title": "T", "\\u001b[2J\xc2\x9b": 1}'
+    path = write(tmp_path, "feed.json", doc)
+
+    main(["validate", path])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out

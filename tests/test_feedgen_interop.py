@@ -30,7 +30,6 @@ def podcast(feed: newsfeed.Feed) -> bytes:
     fg.load_extension("podcast")
     fg.podcast.itunes_author("Redacción")
     fg.podcast.itunes_category("News")
-    fg.podcast.itunes_explicit("no")
     fg.podcast.itunes_image("https://noticias.example.org/podcast.jpg")
     fg.podcast.itunes_owner(name="Redacción", email="redaccion@example.org")
     for entry in fg.entry():
@@ -70,3 +69,17 @@ def test_with_the_podcast_extension_our_ids_dates_and_corrections_stay(build, ri
 def test_a_podcast_feed_still_validates(build, rich) -> None:
     findings = newsfeed.validate(podcast(build(rich)))
     assert [str(f) for f in findings if f.level == "error"] == []
+    # feedgen cannot write itunes:explicit as Apple now wants it (true/false),
+    # and an episode's enclosure here is the article's image, not audio.
+    assert {(f.level, f.code) for f in findings} == {
+        ("warning", "MissingItunesElement"),
+        ("warning", "UnsupportedItunesFormat"),
+    }
+
+
+def test_feedgens_yes_no_explicit_is_reported_as_the_w3c_validator_does(build, rich) -> None:
+    fg = build(rich).to_feedgen("rss")
+    fg.load_extension("podcast")
+    fg.podcast.itunes_explicit("no")
+    findings = newsfeed.validate(serialised(fg, "rss"))
+    assert ("error", "InvalidTrueFalse") in {(f.level, f.code) for f in findings}

@@ -154,3 +154,53 @@ def test_xml_that_is_not_well_formed_is_named_by_its_line(tmp_path, capsys) -> N
     code, _, err = show(capsys, str(broken))
     assert code == 1
     assert err.startswith(f"{broken}:3: error: not well-formed XML: ")
+
+
+JSON_HEAD = '{"version": "https://jsonfeed.org/version/1.1", "title": '
+
+
+def test_terminal_controls_in_a_json_title_are_replaced(tmp_path, capsys) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        JSON_HEAD + '"\\u001b]0;PWNED\\u0007\\u001b[2J", "items": '
+        '[{"id": "1", "title": "a\\u202eb\\u2066c", "content_text": "x"}]}'
+    )
+    code, out, _ = show(capsys, str(feed))
+    assert code == 0
+    assert not any(c in out for c in "\x1b\x07\u202e\u2066")
+    assert out.startswith("\ufffd]0;PWNED\ufffd\ufffd[2J\n")
+    assert "a\ufffdb\ufffdc" in out
+
+
+def test_c1_controls_from_xml_are_replaced(tmp_path, capsys) -> None:
+    feed = tmp_path / "rss.xml"
+    feed.write_bytes(
+        '<rss version="2.0"><channel><title>A\u009b2JB</title></channel></rss>'.encode()
+    )
+    code, out, _ = show(capsys, str(feed))
+    assert (code, out.splitlines()[0]) == (0, "A\ufffd2JB")
+
+
+def test_a_lone_surrogate_in_a_json_title_is_replaced_not_raised(tmp_path, capsys) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(JSON_HEAD + '"x\\ud800y", "items": []}')
+    code, out, _ = show(capsys, str(feed))
+    assert (code, out.splitlines()[0]) == (0, "x\ufffdy")
+
+
+def test_a_5000_digit_date_is_shown_cut_short(tmp_path, capsys) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        JSON_HEAD + '"T", "items": [{"id": "1", "date_published": "' + "9" * 5000 + '"}]}'
+    )
+    code, out, err = show(capsys, str(feed))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[3] == "9" * 79 + "…"
+
+
+def test_a_5000_digit_number_is_one_error_naming_the_file(tmp_path, capsys) -> None:
+    feed = tmp_path / "feed.json"
+    feed.write_text(JSON_HEAD + '"T", "items": [{"id": ' + "9" * 5000 + "}]}")
+    code, out, err = show(capsys, str(feed))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"{feed}: error: ") and err.count("\n") == 1

@@ -2,6 +2,8 @@
 
 The comment reads `Description: ...  Expect: LEVEL Code[, LEVEL Code...]`, or
 `Expect: valid` for a document with no findings at all (warnings included).
+JSON has no comments: a JSON Feed case `NAME.json` has its `Description:`
+and `Expect:` lines beside it in `NAME.expect`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import pytest
 from newsfeed.validate import validate
 
 CORPUS = Path(__file__).parent / "validate" / "corpus"
-CASES = sorted(CORPUS.glob("*/*.xml"))
+CASES = sorted([*CORPUS.glob("*/*.xml"), *CORPUS.glob("json/*.json")])
 _EXPECT = re.compile(r"<!--\s*Description:.*?Expect:\s*(.*?)\s*-->", re.DOTALL)
 
 
 def expected(path: Path) -> set[tuple[str, str]]:
-    head = path.read_bytes()[:2048].decode("utf-8")
+    if path.suffix == ".json":
+        head = "<!-- " + path.with_suffix(".expect").read_text(encoding="utf-8") + " -->"
+    else:
+        head = path.read_bytes()[:2048].decode("utf-8", "replace")  # some cases are not UTF-8
     match = _EXPECT.search(head)
     assert match, f"{path.name}: no 'Expect:' comment in its first lines"
     if match.group(1) == "valid":
@@ -33,8 +38,15 @@ def expected(path: Path) -> set[tuple[str, str]]:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 60
-    assert {path.parent.name for path in CASES} == {"atom", "rss"}
+    assert len([path for path in CASES if path.suffix == ".xml"]) >= 150
+    assert len([path for path in CASES if path.suffix == ".json"]) >= 60
+    assert {path.parent.name for path in CASES} == {"atom", "json", "rss"}
+
+
+def test_every_json_case_has_its_expectation_beside_it() -> None:
+    cases = {path.stem for path in CORPUS.glob("json/*.json")}
+    expectations = {path.stem for path in CORPUS.glob("json/*.expect")}
+    assert cases == expectations
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")

@@ -75,9 +75,10 @@ examples:
 
 VALIDATE_EXAMPLES = """\
 examples:
-  newsfeed validate public/rss.xml public/atom.xml
+  newsfeed validate public/rss.xml public/atom.xml public/feed.json
   curl -s https://example.org/feed | newsfeed validate -
   newsfeed validate --strict --format json feed.xml
+  newsfeed validate --quiet public/*.xml   # cron: output only when something is wrong
 """
 
 
@@ -494,7 +495,7 @@ def _report(problems: Sequence[Problem]) -> None:
 def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
     check = commands.add_parser(
         "validate",
-        help="check RSS 2.0 and Atom 1.0 documents as the W3C Feed Validation Service does",
+        help="check RSS 2.0, Atom 1.0 and JSON Feed documents as the W3C validator would",
         description=(
             "Validate feeds (any feed, not only newsfeed's). One line per finding, "
             "FILE:LINE: error|warning: message [Code]; codes are the W3C validator's names."
@@ -507,6 +508,9 @@ def _add_validate(commands: argparse._SubParsersAction[Any]) -> None:
     check.add_argument("files", nargs="+", metavar="FILE", help="feed files; - reads stdin")
     check.add_argument("--strict", action="store_true", help="warnings fail too")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--quiet", action="store_true", help="print findings only, no summary line (for cron)"
+    )
     _common(check)
     check.set_defaults(run=run_validate, parser=check)
 
@@ -515,21 +519,22 @@ def run_validate(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
+    from newsfeed.show import printable
     from newsfeed.validate import validate
+    from newsfeed.validate.jsonfeed import names_json_feed_part
 
     results: dict[str, list[Finding]] = {}
     unreadable = 0
     for name in args.files:
-        if name == "-":
-            results["<stdin>"] = validate(sys.stdin.buffer.read())
-            continue
+        shown = "<stdin>" if name == "-" else name
         try:
-            results[name] = validate(Path(name))
+            results[shown] = validate(sys.stdin.buffer if name == "-" else Path(name))
         except FileNotFoundError:
-            print(f"{name}: error: no such file", file=sys.stderr)
+            print(printable(f"{shown}: error: no such file"), file=sys.stderr)
             unreadable += 1
         except OSError as error:
-            print(f"{name}: error: cannot read: {error.strerror or error}", file=sys.stderr)
+            reason = error.strerror or str(error)
+            print(printable(f"{shown}: error: cannot read: {reason}"), file=sys.stderr)
             unreadable += 1
     findings = [f for found in results.values() for f in found]
     errors = sum(f.level == "error" for f in findings)
@@ -546,8 +551,22 @@ def run_validate(args: argparse.Namespace) -> int:
         for name, found in results.items():
             for finding in found:
                 line = "" if finding.line is None else f"{finding.line}:"
-                print(f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]")
-        print(f"{len(results)} file(s): {errors} error(s), {warnings} warning(s)")
+                # Without a line, the path is the only place there is; inside a
+                # JSON Feed's items, it names the item a minified feed's line cannot.
+                at = (
+                    f" at {finding.path}"
+                    if (finding.line is None and len(finding.path) > 1)
+                    or names_json_feed_part(finding.path)
+                    else ""
+                )
+                text = f"{name}:{line} {finding.level}: {finding.message} [{finding.code}]{at}"
+                print(printable(text))
+        if not args.quiet:
+            files = len(results) + unreadable
+            unread = f" ({unreadable} not read)" if unreadable else ""
+            print(
+                f"{files} file(s){unread}: {errors + unreadable} error(s), {warnings} warning(s)"
+            )
     failed = unreadable or errors or (args.strict and warnings)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -585,7 +604,7 @@ def _add_show(commands: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from newsfeed.show import UnreadableFeed, render_text
+    from newsfeed.show import UnreadableFeed, printable, render_text
     from newsfeed.show import load as load_feed
 
     if args.limit is not None and args.limit < 0:
@@ -593,7 +612,7 @@ def run_show(args: argparse.Namespace) -> int:
     try:
         feed = load_feed(args.file)
     except UnreadableFeed as error:
-        print(error.problem, file=sys.stderr)
+        print(printable(str(error.problem)), file=sys.stderr)
         return EXIT_FAILED
     sys.stdout.write(render_text(feed, args.limit))
     return EXIT_OK

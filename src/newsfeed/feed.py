@@ -7,8 +7,8 @@ record and field it came from: `rss()`, `atom()` and `write()` refuse a
 document with an error, `render()` returns it with its findings. A finding
 that belongs to one entry leaves that entry out of the document, with an
 error naming its record and field; only a finding of the feed itself keeps
-the document from being written. JSON Feed is built from the same
-normalised Articles and not validated again.
+the document from being written. JSON Feed is validated from its bytes;
+an error in it keeps it from being written.
 """
 
 from __future__ import annotations
@@ -37,7 +37,13 @@ from newsfeed.render.jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
 from newsfeed.render.rss import rss_tree
-from newsfeed.validate import MAX_DOCUMENT_BYTES, Finding, validate, validate_tree
+from newsfeed.validate import (
+    MAX_DOCUMENT_BYTES,
+    Finding,
+    validate,
+    validate_json_feed,
+    validate_tree,
+)
 
 Format = Literal["rss", "atom", "json"]
 FORMATS: tuple[Format, ...] = ("rss", "atom", "json")
@@ -186,11 +192,13 @@ class Feed:
         fg.id(self.id)
 
     def render(self, format: Format) -> Document:
-        """The document of `format`, validated (JSON Feed is built, not parsed)."""
+        """The document of `format`, validated."""
         with gc_paused():
             if format == "json":
                 data = render_json(self.settings, self.articles, self.contents, self.url("json"))
-                return Document(format, FILE_NAMES[format], data)
+                findings = tuple(validate_json_feed(data))
+                problems = self._problems(format, findings, self.articles)
+                return Document(format, FILE_NAMES[format], data, findings, problems)
             with self._model_lock:
                 self._set_document(self._model, format)
                 root = rss_tree(self._model) if format == "rss" else atom_tree(self._model)

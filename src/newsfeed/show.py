@@ -15,12 +15,12 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 from newsfeed.dates import DateError, parse_datetime
+from newsfeed.files import ReadTimeout, TooLarge, read_limited
 from newsfeed.model import InputError, Place
 from newsfeed.rules import ATOM_NS, DC_NS, MEDIA_NS
 from newsfeed.text import plain_text
@@ -33,6 +33,19 @@ MEDIA = f"{{{MEDIA_NS}}}"
 #: Width of the summary's lines: a terminal's 80 columns, less a margin.
 WIDTH = 78
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+#: What a terminal must never be sent from a feed: C0 controls but tab and
+#: newline (ESC starts the sequences that retitle or clear a terminal), DEL,
+#: C1 controls (U+009B is a one-character CSI), the bidirectional overrides and
+#: isolates that make text read other than it is, and lone surrogates, which
+#: cannot be encoded at all.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: Longest date text shown as written when it cannot be read as a date.
+_DATE_TEXT = 80
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal could act on replaced by U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 class UnreadableFeed(Exception):
@@ -72,22 +85,32 @@ def load(path: str | os.PathLike[str]) -> ShownFeed:
             place.error(None, "show reads local files only; save the feed first (curl -o)")
         )
     try:
-        if Path(name).stat().st_size > MAX_DOCUMENT_BYTES:
-            raise UnreadableFeed(
-                place.error(None, f"larger than {MAX_DOCUMENT_BYTES} bytes; not read")
-            )
-        data = Path(name).read_bytes()
+        data = read_limited(name, MAX_DOCUMENT_BYTES)
+    except TooLarge as error:
+        raise UnreadableFeed(place.error(None, str(error))) from None
+    except ReadTimeout as error:
+        raise UnreadableFeed(place.error(None, str(error))) from None
     except OSError as error:
         raise UnreadableFeed(place.error(None, error.strerror or str(error))) from None
     return parse(data, name)
 
 
 def parse(data: bytes, name: str = "<feed>") -> ShownFeed:
-    """The feed in `data`, whichever of the three formats it is; raises UnreadableFeed."""
+    """The feed in `data`, whichever of the three formats it is; raises UnreadableFeed.
+
+    A value no reader could make sense of (a number past Python's digit
+    limit, a structure nested too deep) is one UnreadableFeed naming the file,
+    never a traceback.
+    """
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if start == b"{":
-        return _json_feed(data, name)
-    return _xml_feed(data, name)
+    try:
+        if start == b"{":
+            return _json_feed(data, name)
+        return _xml_feed(data, name)
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as error:
+        raise UnreadableFeed(
+            Place(name).error(None, f"cannot show this feed: {type(error).__name__}: {error}")
+        ) from None
 
 
 def render_text(feed: ShownFeed, limit: int | None = None) -> str:
@@ -101,7 +124,7 @@ def render_text(feed: ShownFeed, limit: int | None = None) -> str:
     hidden = count - len(shown)
     if hidden:
         lines += ["", f"… and {hidden} more"]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def local_time(when: datetime) -> str:
@@ -319,8 +342,9 @@ def _date(text: str | None) -> tuple[datetime | None, str | None]:
         return None, None
     try:
         return parse_datetime(text, timezone.utc), None
-    except DateError:
-        return None, text
+    except (DateError, ValueError, OverflowError):
+        # Shown as written, cut short: a 5,000-digit "date" is not worth a screen.
+        return None, text if len(text) <= _DATE_TEXT else text[: _DATE_TEXT - 1] + "…"
 
 
 def _plain(text: str | None) -> str | None:

@@ -1,24 +1,27 @@
-"""Validate RSS 2.0 and Atom 1.0 feeds, ours or anyone's, the way the W3C validator reports.
+"""Validate RSS 2.0, Atom 1.0 and JSON Feed, ours or anyone's, as the W3C validator reports.
 
-`validate(data)` takes a document (bytes, text or a path), parses it safely
-and returns its findings; `validate_tree(root)` checks a tree already parsed
-with lxml, without touching it. Findings come sorted by line, path and code.
+`validate(data)` takes a document (bytes, text, a path or a stream), parses
+it safely and returns its findings (JSON Feed when it starts with "{");
+`validate_tree(root)` checks a tree already parsed with lxml, without
+touching it. Findings come sorted by line, path and code.
 This package imports nothing from the rest of newsfeed but its rules
-(`newsfeed.rules`, which reading uses too): the feed writer imports it,
-never the other way round.
+(`newsfeed.rules`, which reading uses too) and the bounded reads of
+`newsfeed.files`: the feed writer imports it, never the other way round.
 """
 
 from __future__ import annotations
-
-import os
 
 from lxml import etree
 
 from .atom import validate_atom
 from .findings import Finding, Level
+from .itunes import validate_itunes
+from .jsonfeed import is_json_document, validate_json_feed
+from .podcasting import validate_podcasting
 from .rss import validate_rss
 from .xml import (
     MAX_DOCUMENT_BYTES,
+    Source,
     detect_format,
     entity_findings,
     parse,
@@ -32,24 +35,32 @@ __all__ = [
     "Level",
     "detect_format",
     "validate",
+    "validate_json_feed",
     "validate_tree",
 ]
 
 
-def validate(data: bytes | str | os.PathLike[str]) -> list[Finding]:
+def validate(data: Source) -> list[Finding]:
     """Validate a feed document.
 
     `bytes` is the document; a `str` is document text when it starts (after
-    whitespace and a BOM) with "<", else a path; a path-like is a path. A
-    document over `MAX_DOCUMENT_BYTES` is refused with a `ValidatorLimit` error
-    and one that is not well-formed yields a single `SAXError` (or
-    `UndefinedNamedEntity`, `EntityDeclaration`). Raises OSError when a path
-    cannot be read.
+    whitespace and a BOM) with "<" or "{", else a path; a path-like is a path;
+    a binary stream (`sys.stdin.buffer`) is read to its end. A document over
+    `MAX_DOCUMENT_BYTES` is refused with a `ValidatorLimit` error, unread when
+    its size is known, after the limit and one byte otherwise (a device, a
+    pipe); one that is not well-formed yields a single error (`SAXError`,
+    `UndefinedNamedEntity`, `EntityDeclaration`, `ValidatorLimit` for a
+    parser limit, `UnicodeError`, `UnknownEncoding`). Raises OSError when a
+    path cannot be read, `newsfeed.files.ReadTimeout` (an OSError) when a pipe
+    or device stays silent for `newsfeed.files.READ_TIMEOUT` seconds.
     """
     raw, encoding, refused = read_input(data)
     if raw is None:
         return refused
+    if is_json_document(raw):
+        return validate_json_feed(raw)
     root, broken = parse(raw, encoding)
+    del raw  # the tree is all that is needed now: a copy of the document less
     if root is None:
         return broken
     return validate_tree(root)
@@ -71,5 +82,8 @@ def validate_tree(root: etree._Element) -> list[Finding]:
         findings.extend(validate_atom(root))
     else:
         findings.append(root_finding(root))
+    if kind is not None:
+        findings.extend(validate_itunes(root, kind))
+        findings.extend(validate_podcasting(root, kind))
     findings.sort(key=Finding.sort_key)
     return findings

@@ -34,7 +34,8 @@ from newsfeed.rules import (
     is_http_url,
 )
 
-from .findings import Finding, Level
+from . import findings as _limits
+from .findings import Finding, Level, omitted_finding
 from .xml import Paths, line_of, step_name
 
 __all__ = [
@@ -68,10 +69,17 @@ class Report:
     one entry has diverted them, wrong; so they are resolved in `findings()`.
     """
 
-    __slots__ = ("_pending",)
+    __slots__ = ("_counts", "_pending")
 
     def __init__(self) -> None:
         self._pending: list[tuple[Level, str, str, etree._Element, str | None, Scope]] = []
+        self._counts: dict[tuple[Level, str], int] = {}
+
+    def _keep(self, level: Level, code: str) -> bool:
+        """Count a finding; False once its code has `MAX_FINDINGS_PER_CODE` listed."""
+        key = (level, code)
+        count = self._counts[key] = self._counts.get(key, 0) + 1
+        return count <= _limits.MAX_FINDINGS_PER_CODE
 
     def error(
         self,
@@ -82,7 +90,8 @@ class Report:
         attr: str | None = None,
     ) -> None:
         scope.failed = True
-        self._pending.append(("error", code, message, element, attr, scope))
+        if self._keep("error", code):
+            self._pending.append(("error", code, message, element, attr, scope))
 
     def warning(
         self,
@@ -92,16 +101,20 @@ class Report:
         scope: Scope,
         attr: str | None = None,
     ) -> None:
-        self._pending.append(("warning", code, message, element, attr, scope))
+        if self._keep("warning", code):
+            self._pending.append(("warning", code, message, element, attr, scope))
 
     def findings(self) -> list[Finding]:
-        paths = Paths()
+        paths = Paths(pending[3] for pending in self._pending)
         out = []
         for level, code, message, element, attr, scope in self._pending:
             path = paths.of(element)
             if attr is not None:
                 path = f"{path}/@{attr}"
             out.append(Finding(level, code, message, line_of(element), path, scope.entry_id))
+        for (level, code), count in self._counts.items():
+            if count > _limits.MAX_FINDINGS_PER_CODE:
+                out.append(omitted_finding(level, code, count - _limits.MAX_FINDINGS_PER_CODE))
         return out
 
 

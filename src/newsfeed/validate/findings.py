@@ -36,3 +36,24 @@ class Finding:
     def sort_key(self) -> tuple[int, str, str]:
         """Order by line, then path, then code; findings without a line come first."""
         return (self.line or 0, self.path, self.code)
+
+
+MAX_FINDINGS_PER_CODE = 1000
+"""Findings of one code kept per document; the rest are counted, not collected.
+
+A hostile document of millions of empty items would otherwise hold millions
+of findings (hundreds of bytes each, many times the document's size) to say
+one thing a million times.
+"""
+
+
+def omitted_finding(level: Level, code: str, count: int) -> Finding:
+    """The finding that says how many more of `code` were found and not listed."""
+    return Finding(
+        level,
+        code,
+        f"... and {count} more {code} {level}s, not listed "
+        f"(validation lists the first {MAX_FINDINGS_PER_CODE} of each code)",
+        None,
+        "/",
+    )

@@ -410,7 +410,7 @@ def _check_children(
     part: _Part,
     checks: dict[str, _Check],
     single: frozenset[str],
-    items: list[etree._Element] | None = None,
+    items: bool = False,
 ) -> None:
     report, scope, seen = part.report, part.scope, part.seen
     for child in element.iterchildren(etree.Element):
@@ -433,8 +433,8 @@ def _check_children(
                     )
                 seen.add(tag)
             check(child, part)
-        elif items is not None and tag == "item":
-            items.append(child)
+        elif items and tag == "item":
+            pass  # checked one at a time afterwards, not held in a list
         elif "}" not in tag:
             undefined_element(child, element, part.report, part.scope)
         elif tag.startswith(_WEBFEEDS):
@@ -539,8 +539,7 @@ def validate_rss(rss: etree._Element) -> list[Finding]:
         return report.findings()
 
     part = _Part(report, channel_scope)
-    items: list[etree._Element] = []
-    _check_children(channel, part, _CHANNEL_CHECKS, _CHANNEL_SINGLE, items)
+    _check_children(channel, part, _CHANNEL_CHECKS, _CHANNEL_SINGLE, items=True)
     for tag, code in _CHANNEL_REQUIRED:
         if tag not in part.seen:
             report.error(channel, code, f"Missing channel element: {tag}", channel_scope)
@@ -550,7 +549,7 @@ def validate_rss(rss: etree._Element) -> list[Finding]:
         )
 
     guids: dict[str, int | None] = {}
-    for item in items:
+    for item in channel.iterchildren("item"):
         # The item's findings take its guid when they are resolved, after its checks.
         scope = Scope()
         item_part = _Part(report, scope)

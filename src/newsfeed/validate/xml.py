@@ -9,12 +9,14 @@ limit, which is how a billion-laughs document fails: at once, as a finding.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable
-from typing import Literal, cast
+from typing import BinaryIO, Literal, cast
 
 from lxml import etree
 
+from newsfeed.files import TooLarge, read_limited
 from newsfeed.rules import ATOM_NS
 
 from .findings import Finding
@@ -22,10 +24,31 @@ from .findings import Finding
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 """Documents larger than this are refused with a `ValidatorLimit` error, unread."""
 
-# libxml2 error types that mean the document leans on entity declarations,
-# which a feed has no business with (and which the parser will not expand).
-_ENTITY_ERRORS = frozenset({"ERR_RESOURCE_LIMIT", "ERR_ENTITY_LOOP"})
-_UNDEFINED_ENTITY = "ERR_UNDECLARED_ENTITY"
+# What a libxml2 error is, as (code, explanation): a resource limit is told
+# apart by its message, since libxml2 gives depth, text size and entity
+# amplification one error type. The W3C validator's names where it has one:
+# ValidatorLimit for hardcoded limits, UnicodeError and UnknownEncoding for
+# bytes that do not decode.
+_LIMITS = (
+    ("depth", "ValidatorLimit", "elements nested deeper than the parser's limit of 256"),
+    ("text node", "ValidatorLimit", "a text node larger than the parser's limit of 10 MB"),
+    ("buffer size", "ValidatorLimit", "a value larger than the parser's limit of 10 MB"),
+    ("huge input", "ValidatorLimit", "a value larger than the parser's limit of 10 MB"),
+    ("name too long", "ValidatorLimit", "a name longer than the parser's limit"),
+    ("amplification", "EntityDeclaration", ""),
+    ("entity", "EntityDeclaration", ""),
+)
+_TYPES = {
+    "ERR_ENTITY_LOOP": "EntityDeclaration",
+    "ERR_UNDECLARED_ENTITY": "UndefinedNamedEntity",
+    "ERR_INVALID_ENCODING": "UnicodeError",
+    "ERR_UNSUPPORTED_ENCODING": "UnknownEncoding",
+    "ERR_UNKNOWN_ENCODING": "UnknownEncoding",
+}
+_ENTITY_MESSAGE = (
+    "Entity declarations are not allowed in a feed; this document's entities "
+    "would expand beyond the parser's limits and were not expanded"
+)
 
 
 def safe_parser(encoding: str | None = None) -> etree.XMLParser:
@@ -41,24 +64,42 @@ def safe_parser(encoding: str | None = None) -> etree.XMLParser:
     )
 
 
-def read_input(data: bytes | str | os.PathLike[str]) -> tuple[bytes | None, str, list[Finding]]:
+Source = bytes | str | os.PathLike[str] | BinaryIO
+"""What `validate` takes: a document's bytes or text, a path, or a binary stream."""
+
+
+def read_input(data: Source) -> tuple[bytes | None, str, list[Finding]]:
     """Return the document's bytes, the encoding to force (or "") and any refusal.
 
-    A `str` that starts with "<" (after whitespace and a BOM) is document text,
-    anything else a path. Text is parsed as UTF-8 whatever its XML declaration
-    says, since the declaration described bytes that no longer exist.
+    A `str` that starts with "<" or "{" (after whitespace and a BOM) is
+    document text, anything else a path. Text is parsed as UTF-8 whatever its
+    XML declaration says, since the declaration described bytes that no longer
+    exist. A path or a stream (standard input) is read with a bound whatever
+    it is (a device or a pipe has no size to check first), and with a timeout
+    if it is not a regular file.
     """
-    if isinstance(data, str) and data.lstrip("\ufeff \t\r\n").startswith("<"):
+    if isinstance(data, str) and data.lstrip("\ufeff \t\r\n")[:1] in ("<", "{"):
         raw = data.encode("utf-8", "surrogatepass")
         return _limited(raw), "utf-8", _too_large(len(raw))
     if isinstance(data, bytes):
         return _limited(data), "", _too_large(len(data))
-    path = os.fspath(data)
-    size = os.stat(path).st_size
-    if size > MAX_DOCUMENT_BYTES:
-        return None, "", _too_large(size)
-    with open(path, "rb") as handle:
-        return handle.read(), "", []
+    try:
+        if isinstance(data, (str, os.PathLike)):
+            return read_limited(data, MAX_DOCUMENT_BYTES), "", []
+        return _read_stream(data), "", []
+    except TooLarge:
+        return None, "", [too_large_finding()]
+
+
+def _read_stream(stream: BinaryIO) -> bytes:
+    try:
+        descriptor = stream.fileno()
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        raw = stream.read(MAX_DOCUMENT_BYTES + 1)
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise TooLarge(MAX_DOCUMENT_BYTES) from None
+        return raw
+    return read_limited(descriptor, MAX_DOCUMENT_BYTES)
 
 
 def _limited(raw: bytes) -> bytes | None:
@@ -66,13 +107,17 @@ def _limited(raw: bytes) -> bytes | None:
 
 
 def _too_large(size: int) -> list[Finding]:
-    if size <= MAX_DOCUMENT_BYTES:
-        return []
+    return [] if size <= MAX_DOCUMENT_BYTES else [too_large_finding(size)]
+
+
+def too_large_finding(size: int | None = None) -> Finding:
+    """The refusal of a document over `MAX_DOCUMENT_BYTES` (its size, when known)."""
+    known = "" if size is None else f"document of {size} bytes; "
     message = (
         f"Unable to validate, due to hardcoded resource limits "
-        f"(document of {size} bytes; the limit is {MAX_DOCUMENT_BYTES})"
+        f"({known}the limit is {MAX_DOCUMENT_BYTES} bytes)"
     )
-    return [Finding("error", "ValidatorLimit", message, None, "/")]
+    return Finding("error", "ValidatorLimit", message, None, "/")
 
 
 def parse(raw: bytes, encoding: str) -> tuple[etree._Element | None, list[Finding]]:
@@ -90,24 +135,38 @@ def parse(raw: bytes, encoding: str) -> tuple[etree._Element | None, list[Findin
 def _syntax_finding(exc: etree.XMLSyntaxError, parser: etree.XMLParser, raw: bytes) -> Finding:
     # The parser's own log: the exception's may also hold earlier documents' errors.
     entries = [e for e in log_entries(parser.error_log) if e.level >= etree.ErrorLevels.ERROR]
-    types = {e.type_name for e in entries}
-    if types & _ENTITY_ERRORS:
-        return Finding(
-            "error",
-            "EntityDeclaration",
-            "Entity declarations are not allowed in a feed; this document's entities "
-            "would expand beyond the parser's limits and were not expanded",
-            _line_of(raw, b"<!ENTITY"),
-            "/",
-        )
-    first = entries[0] if entries else None
-    line = first.line if first is not None else exc.lineno
-    if first is not None and first.type_name == _UNDEFINED_ENTITY:
-        return Finding(
-            "error", "UndefinedNamedEntity", f"Undefined named entity: {first.message}", line, "/"
-        )
-    message = first.message if first is not None else str(exc)
-    return Finding("error", "SAXError", f"XML parsing error: {message}", line, "/")
+    if not entries:
+        return Finding("error", "SAXError", f"XML parsing error: {exc}", exc.lineno, "/")
+    # An entity problem anywhere wins: the errors after it are its consequences.
+    for entry in entries:
+        if _code_of(entry)[0] == "EntityDeclaration":
+            return Finding(
+                "error", "EntityDeclaration", _ENTITY_MESSAGE, _line_of(raw, b"<!ENTITY"), "/"
+            )
+    first = entries[0]
+    code, explanation = _code_of(first)
+    message = first.message.strip()
+    if code == "ValidatorLimit":
+        text = f"Unable to validate, due to hardcoded resource limits ({explanation})"
+    elif code == "UndefinedNamedEntity":
+        text = f"Undefined named entity: {message}"
+    elif code == "UnicodeError":
+        text = f"The document's bytes are not valid in its encoding: {message}"
+    elif code == "UnknownEncoding":
+        text = f"Unknown character encoding: {message}"
+    else:
+        text = f"XML parsing error: {message}"
+    return Finding("error", code, text, first.line, "/")
+
+
+def _code_of(entry: etree._LogEntry) -> tuple[str, str]:
+    if entry.type_name == "ERR_RESOURCE_LIMIT":
+        lower = entry.message.lower()
+        for needle, code, explanation in _LIMITS:
+            if needle in lower:
+                return code, explanation
+        return "ValidatorLimit", entry.message.strip()
+    return _TYPES.get(entry.type_name, "SAXError"), ""
 
 
 def log_entries(log: etree._ErrorLog) -> Iterable[etree._LogEntry]:
@@ -191,18 +250,38 @@ def root_finding(root: etree._Element) -> Finding:
 
 def step_name(element: etree._Element) -> str:
     """The element's name as written in the document (`pubDate`, `media:content`)."""
-    local = etree.QName(element).localname
-    return f"{element.prefix}:{local}" if element.prefix else local
+    tag = element.tag
+    if not isinstance(tag, str):
+        return str(tag)
+    if not tag.startswith("{"):
+        return tag  # no namespace, so no prefix
+    # Cut from the tag rather than through QName: this runs once per finding.
+    local = tag[tag.index("}") + 1 :]
+    prefix = element.prefix
+    return f"{prefix}:{local}" if prefix else local
 
 
 class Paths:
     """Element paths, remembering each parent's numbering: a feed with thousands
-    of faulty items would otherwise number its siblings once per finding."""
+    of faulty items would otherwise number its siblings once per finding.
 
-    __slots__ = ("_steps",)
+    Given the elements whose paths will be asked (`wanted`), only those and
+    their ancestors are remembered: numbering every child of a channel of
+    millions of items would hold a string per item.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_steps", "_wanted")
+
+    def __init__(self, wanted: Iterable[etree._Element] | None = None) -> None:
         self._steps: dict[etree._Element, str] = {}
+        self._wanted: set[etree._Element] | None = None
+        if wanted is not None:
+            self._wanted = set()
+            for element in wanted:
+                node: etree._Element | None = element
+                while node is not None and node not in self._wanted:
+                    self._wanted.add(node)
+                    node = node.getparent()
 
     def of(self, element: etree._Element) -> str:
         steps = []
@@ -214,21 +293,21 @@ class Paths:
                 if parent is None:
                     step = self._steps[node] = step_name(node)
                 else:
-                    self._number(parent)
+                    self._number(parent, node)
                     step = self._steps[node]
             steps.append(step)
             node = parent
         return "/" + "/".join(reversed(steps))
 
-    def _number(self, parent: etree._Element) -> None:
-        children = list(parent.iterchildren(etree.Element))
-        counts: dict[str, int] = {}
-        for child in children:
+    def _number(self, parent: etree._Element, asked: etree._Element) -> None:
+        counts: dict[object, int] = {}
+        for child in parent.iterchildren(etree.Element):
             counts[child.tag] = counts.get(child.tag, 0) + 1
-        seen: dict[str, int] = {}
-        for child in children:
-            name = step_name(child)
-            if counts[child.tag] > 1:
-                seen[child.tag] = seen.get(child.tag, 0) + 1
-                name = f"{name}[{seen[child.tag]}]"
-            self._steps[child] = name
+        wanted = self._wanted
+        seen: dict[object, int] = {}
+        for child in parent.iterchildren(etree.Element):
+            tag = child.tag
+            seen[tag] = seen.get(tag, 0) + 1
+            if wanted is None or child in wanted or child is asked:
+                name = step_name(child)
+                self._steps[child] = f"{name}[{seen[tag]}]" if counts[tag] > 1 else name
