@@ -358,6 +358,14 @@ def test_relative_image_without_url_is_dropped_with_a_warning(read) -> None:
     assert (warning.field, warning.position) == ("image", "1")
 
 
+@pytest.mark.parametrize("image", ["https://[::1/cobre.png", "//[::1/cobre.png"])
+def test_an_image_url_with_an_unclosed_ipv6_bracket_rejects_the_record(image: str, read) -> None:
+    reading = read([record(url=URL, image=image)])
+    assert not reading.articles
+    [error] = reading.errors
+    assert (error.field, error.position) == ("image", "1")
+
+
 @pytest.mark.parametrize(
     ("name", "mime_type"),
     [

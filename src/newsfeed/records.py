@@ -32,6 +32,7 @@ from newsfeed.model import (
 from newsfeed.rules import (
     TAG_SAFE,
     check_http_url,
+    has_scheme,
     http_uri,
     id_problem,
     id_scheme,
@@ -580,7 +581,7 @@ class RecordReader:
         raw = raw.strip()
         absolute = check_http_url(raw)
         if absolute is None:
-            if urlsplit(raw).scheme:
+            if has_scheme(raw):
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not an http(s) URL"))
             if url is None:
                 problems.append(
@@ -590,7 +591,10 @@ class RecordReader:
                     )
                 )
                 return None
-            absolute = check_http_url(urljoin(url, raw))
+            try:
+                absolute = check_http_url(urljoin(url, raw))
+            except ValueError:  # e.g. "//[::1/x", an unclosed IPv6 bracket
+                absolute = None
             if absolute is None:
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
         uri = http_uri(absolute)
