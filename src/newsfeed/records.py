@@ -846,7 +846,9 @@ def _plain(value: Any, name: str, place: Place, problems: list[Problem]) -> str:
     text, had_markup = plain_text(value)
     if had_markup:
         problems.append(place.warning(name, "markup removed; this field is plain text"))
-    return text
+    # An entity can decode to nothing but space ("&nbsp;"), which validators and
+    # readers take as blank: such a field is as empty as one never given.
+    return text if text.strip() else ""
 
 
 def _count(value: Any, name: str, part: str, place: Place) -> int | None:
