@@ -10,8 +10,10 @@ then runs the command line as cron would, in a fresh process:
    Atom and JSON Feed) with RFC 5005 archives of 100 entries a page (RSS and
    Atom), from an empty output folder;
 2. the rebuild: the same site with one new article in a second file, as
-   cron runs it (the unchanged file comes from the cache of read sources);
-3. the same rebuild with `--no-cache`, reading every record again.
+   cron runs it (the unchanged file comes from the site index);
+3. the same rebuild with `--no-cache`, reading every record again;
+4. the rebuild after one article appended to the large file (read from
+   where the index says the last run ended; the line is removed after).
 
 It reports each build's wall time and the process's peak resident memory
 (`ru_maxrss` of the child), time per entry, how the time per entry compares
@@ -95,7 +97,7 @@ def snapshot(out: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
 
 
-def measure(size: int, root: Path, profile: bool) -> dict[str, object]:
+def measure(size: int, root: Path, profile: bool, uncached_too: bool) -> dict[str, object]:
     folder = root / str(size)
     folder.mkdir(parents=True, exist_ok=True)
     synthetic.write_jsonl(folder / "site.jsonl", size)
@@ -114,15 +116,27 @@ def measure(size: int, root: Path, profile: bool) -> dict[str, object]:
     after = snapshot(out)
     written = sorted(p for p in after if before.get(p) != after[p])
     # The same rebuild reading every record again, as without the cache.
-    uncached = run_build(again_config, "--no-cache")
-    for build in (full, again, uncached):
-        if build.exit_code:
+    uncached = run_build(again_config, "--no-cache") if uncached_too else None
+    appended_record = synthetic.record(-2)
+    appended_record["id"] = "the-appended-article"
+    source = folder / "site.jsonl"
+    size_before = source.stat().st_size
+    with source.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(appended_record, ensure_ascii=False) + "\n")
+    try:
+        appended = run_build(again_config)
+    finally:
+        with source.open("r+b") as file:
+            file.truncate(size_before)
+    for build in (full, again, uncached, appended):
+        if build is not None and build.exit_code:
             raise SystemExit(f"build failed ({build.exit_code}): {build.stderr[-2000:]}")
     return {
         "size": size,
         "full": full,
         "again": again,
         "uncached": uncached,
+        "appended": appended,
         "written": [str(p.relative_to(out)) for p in written],
         "per_format": Counter(p.name for p in written),
         "files": len(after),
@@ -135,23 +149,34 @@ def report(results: list[dict[str, object]]) -> str:
     lines = [
         "| records | full build s | µs/entry | × smallest | peak MB | rebuild s | "
         "rebuild / full | rebuild peak MB | rebuild without cache s | without cache / full | "
+        "appended rebuild s | appended / full | appended peak MB | "
         "files written by the rebuild |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         size: int = result["size"]  # type: ignore[assignment]
         full: Build = result["full"]  # type: ignore[assignment]
         again: Build = result["again"]  # type: ignore[assignment]
-        uncached: Build = result["uncached"]  # type: ignore[assignment]
+        uncached: Build | None = result["uncached"]  # type: ignore[assignment]
+        appended: Build = result["appended"]  # type: ignore[assignment]
         per_entry = full.seconds / size
         written = ", ".join(result["written"]) or "none"  # type: ignore[arg-type]
         lines.append(
             f"| {size:,} | {full.seconds:.1f} | {per_entry * 1e6:.0f} | {per_entry / base:.2f} | "
-            f"{full.peak_mb:.0f} | {again.seconds:.1f} | {again.seconds / full.seconds:.2f} | "
-            f"{again.peak_mb:.0f} | {uncached.seconds:.1f} | "
-            f"{uncached.seconds / full.seconds:.2f} | {written} |"
+            f"{full.peak_mb:.0f} | {again.seconds:.2f} | {again.seconds / full.seconds:.3f} | "
+            f"{again.peak_mb:.0f} | {_seconds(uncached)} | {_share(uncached, full)} | "
+            f"{appended.seconds:.2f} | "
+            f"{appended.seconds / full.seconds:.3f} | {appended.peak_mb:.0f} | {written} |"
         )
     return "\n".join(lines)
+
+
+def _seconds(build: Build | None) -> str:
+    return "-" if build is None else f"{build.seconds:.1f}"
+
+
+def _share(build: Build | None, full: Build) -> str:
+    return "-" if build is None else f"{build.seconds / full.seconds:.3f}"
 
 
 def main() -> None:
@@ -159,11 +184,18 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--dir", type=Path, default=Path("/var/tmp/newsfeed-scale"))
     parser.add_argument("--profile", action="store_true", help="profile the largest rebuild")
+    parser.add_argument(
+        "--skip-uncached",
+        action="store_true",
+        help="leave out the rebuild with --no-cache (as long as the full build)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results = []
     for size in sizes:
-        result = measure(size, args.dir, args.profile and size == max(sizes))
+        result = measure(
+            size, args.dir, args.profile and size == max(sizes), not args.skip_uncached
+        )
         results.append(result)
         print(report(results).splitlines()[-1], flush=True)
     print()

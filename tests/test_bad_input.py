@@ -8,6 +8,7 @@ what the three feeds publish.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -579,7 +580,8 @@ def test_internal_error_is_one_line_and_exit_1(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
+    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"))
     assert code == 1
@@ -595,7 +597,8 @@ def test_internal_error_shows_the_traceback_only_with_debug(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("newsfeed.cache.read_into", broken)  # imported by the build as it runs
+    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"), "--debug")
     err = capsys.readouterr().err

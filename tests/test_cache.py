@@ -1,10 +1,11 @@
-"""The cache of read sources: an unchanged file is not read again, and nothing else changes."""
+"""The site index as the cache of read sources: an unchanged file is not read again,
+an appended one is read from where it ended, and nothing else changes."""
 
 from __future__ import annotations
 
-import errno
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from newsfeed.cache import SUFFIX, default_cache_folder
 from newsfeed.cli import main
+from newsfeed.index import INDEX_NAME, SiteIndex
+from newsfeed.publish import default_cache_folder
 from newsfeed.records import RecordReader
-from newsfeed.store import ArticleStore
 
 SITE = "https://noticias.example.org/"
 
@@ -89,7 +90,7 @@ def test_only_the_file_that_changed_is_read_again(tmp_path: Path, records_read: 
     new = jsonl(tmp_path / "new.jsonl", record(3))
     build(tmp_path / "out", old, new)
     records_read.clear()
-    jsonl(new, record(3), record(4))
+    jsonl(new, record(3, title="Otra"), record(4))  # not an append: read whole again
     build(tmp_path / "out", old, new)
     assert records_read == [f"{new}:1", f"{new}:2"]
     assert b"Noticia 4" in (tmp_path / "out" / "rss.xml").read_bytes()
@@ -144,14 +145,14 @@ def test_a_file_with_a_duplicate_of_another_file_is_not_kept(
     assert b"Repetida" in (tmp_path / "out" / "rss.xml").read_bytes()
 
 
-def test_the_cache_keeps_one_file_per_source_as_it_is_now(tmp_path: Path) -> None:
+def test_the_cache_folder_holds_one_index_file_between_runs(tmp_path: Path) -> None:
     source = jsonl(tmp_path / "a.jsonl", record(1))
     out = tmp_path / "out"
     build(out, source)
     jsonl(source, record(1), record(2))
     build(out, source)
     folder = default_cache_folder(out)
-    assert [p.suffix for p in folder.iterdir()] == [SUFFIX]
+    assert [p.name for p in folder.iterdir()] == [INDEX_NAME]
 
 
 def test_no_cache_keeps_nothing(tmp_path: Path) -> None:
@@ -163,7 +164,7 @@ def test_no_cache_keeps_nothing(tmp_path: Path) -> None:
 def test_cache_names_the_folder(tmp_path: Path) -> None:
     source = jsonl(tmp_path / "a.jsonl", record(1))
     build(tmp_path / "out", source, options=("--cache", str(tmp_path / "mine")))
-    assert [p.suffix for p in (tmp_path / "mine").iterdir()] == [SUFFIX]
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == [INDEX_NAME]
 
 
 def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
@@ -178,37 +179,62 @@ def test_a_cache_folder_that_cannot_be_made_is_a_warning_and_the_build_goes_on(
     assert (tmp_path / "out" / "rss.xml").exists()
 
 
-def test_a_damaged_cache_file_means_one_build_again_without_it_problems_said_once(
+def test_a_damaged_index_is_built_again_with_one_warning_problems_said_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 5)), record(5, tittle="x"))
     out = tmp_path / "out"
     build(out, source, options=("--quiet",))
     capsys.readouterr()
-    [saved] = default_cache_folder(out).iterdir()
-    data = bytearray(saved.read_bytes())
-    at = data.index(b"Noticia 4")
-    data[at : at + 9] = b"Noticia X"
-    saved.write_bytes(bytes(data))
+    index = default_cache_folder(out) / INDEX_NAME
+    data = bytearray(index.read_bytes())
+    data[:100] = b"\xff" * 100
+    index.write_bytes(bytes(data))
     (out / "rss.xml").unlink()
     assert build(out, source, options=("--quiet",)) == 0
     assert b"Noticia 4" in (out / "rss.xml").read_bytes()
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2
-    assert err[0].startswith(f"{source}:5: warning: tittle: unknown field")
-    assert "cache: an article's values do not match their digest" in err[1]
-    assert build(out, source, options=("--quiet",)) == 0  # saved again, whole
+    assert err[0].startswith(f"{index}: warning: index: ")
+    assert err[0].endswith(": building it again from the sources")
+    assert err[1].startswith(f"{source}:5: warning: tittle: unknown field")
+    assert build(out, source, options=("--quiet",)) == 0
+    assert capsys.readouterr().err.splitlines() == err[1:]
 
 
-def test_a_cache_file_cut_short_is_not_used(tmp_path: Path, records_read: list[str]) -> None:
+def test_an_article_changed_in_the_index_is_damage_not_news(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 5)))
+    out = tmp_path / "out"
+    build(out, source, options=("--quiet",))
+    connection = sqlite3.connect(default_cache_folder(out) / INDEX_NAME)
+    with connection:  # values of another article, under the digest of this one's
+        connection.execute(
+            "UPDATE articles SET vals = (SELECT vals FROM articles "
+            "WHERE entry_id = CAST('ja-1' AS BLOB)) WHERE entry_id = CAST('ja-4' AS BLOB)"
+        )
+    connection.close()
+    (out / "rss.xml").unlink()
+    assert build(out, source, options=("--quiet",)) == 0
+    assert b"Noticia 4" in (out / "rss.xml").read_bytes()
+    assert "do not match their digest" in capsys.readouterr().err
+
+
+def test_an_index_of_another_schema_version_is_built_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], records_read: list[str]
+) -> None:
     source = jsonl(tmp_path / "a.jsonl", record(1), record(2))
     out = tmp_path / "out"
-    build(out, source)
-    [saved] = default_cache_folder(out).iterdir()
-    saved.write_bytes(saved.read_bytes()[:-10])
+    build(out, source, options=("--quiet",))
+    index = default_cache_folder(out) / INDEX_NAME
+    connection = sqlite3.connect(index)
+    connection.execute("PRAGMA user_version = 999")
+    connection.close()
     records_read.clear()
-    assert build(out, source) == 0
+    assert build(out, source, options=("--quiet",)) == 0
     assert len(records_read) == 2
+    assert "schema version 999" in capsys.readouterr().err
 
 
 def test_the_cache_folder_is_one_per_output_folder(tmp_path: Path) -> None:
@@ -218,17 +244,14 @@ def test_the_cache_folder_is_one_per_output_folder(tmp_path: Path) -> None:
     )
 
 
-def test_pruning_leaves_files_that_are_not_the_caches_own(tmp_path: Path) -> None:
+def test_the_index_leaves_files_that_are_not_its_own(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir()
     source = jsonl(folder / "a.jsonl", record(1))
     (folder / "notes.md").write_text("mine")
-    (folder / "old.articles.bak").write_text("mine too")
     build(tmp_path / "out", source, options=("--cache", str(folder)))
     build(tmp_path / "out", source, options=("--cache", str(folder)))
-    names = sorted(p.name for p in folder.iterdir() if p.suffix != SUFFIX)
-    assert names == ["a.jsonl", "notes.md", "old.articles.bak"]
-    assert len(list(folder.glob("*" + SUFFIX))) == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["a.jsonl", "notes.md", INDEX_NAME]
 
 
 def test_a_folder_of_many_text_files_does_not_keep_a_file_open_each(tmp_path: Path) -> None:
@@ -281,20 +304,97 @@ def test_a_named_pipe_is_read_once_not_digested_first(tmp_path: Path) -> None:
     assert b"Noticia 1" in (tmp_path / "o" / "rss.xml").read_bytes()
 
 
-def test_a_cache_that_cannot_be_written_is_a_warning_and_leaves_no_partial_file(
+def test_an_index_on_a_full_disk_is_a_warning_and_the_build_goes_on_without_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def full_disk(*args: object, **kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
+    real = SiteIndex.replace_source
 
-    monkeypatch.setattr(ArticleStore, "save_segment", full_disk)
+    def full_disk(self: SiteIndex, *args: object, **kwargs: object) -> None:
+        if not self.temporary_file:
+            raise sqlite3.OperationalError("database or disk is full")
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteIndex, "replace_source", full_disk)
     sources = [jsonl(tmp_path / "a.jsonl", record(1)), jsonl(tmp_path / "b.jsonl", record(2))]
     out = tmp_path / "out"
     assert build(out, *sources, options=("--quiet",)) == 0
-    folder = default_cache_folder(out)
+    index = default_cache_folder(out) / INDEX_NAME
     # One line however many sources: the disk that refused one refuses them all.
     assert capsys.readouterr().err == (
-        f"{folder}: warning: cache: cannot keep sources there: No space left on device\n"
+        f"{index}: warning: index: cannot write it (No space left on device): built without it\n"
     )
-    assert list(folder.iterdir()) == []
     assert b"Noticia 2" in (out / "rss.xml").read_bytes()
+
+
+# -- appended files --------------------------------------------------------------------
+
+
+def test_lines_appended_to_a_json_lines_file_are_all_that_is_read(
+    tmp_path: Path, records_read: list[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 6)))
+    build(tmp_path / "out", source)
+    records_read.clear()
+    with source.open("a") as file:
+        file.write(json.dumps(record(6)) + "\n")
+    build(tmp_path / "out", source)
+    assert records_read == [f"{source}:6"]
+    build(tmp_path / "plain", source, options=("--no-cache",))
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_rows_appended_to_a_csv_file_are_all_that_is_read(
+    tmp_path: Path, records_read: list[str]
+) -> None:
+    source = tmp_path / "a.csv"
+    source.write_text("id,title,published,tittle\nc-1,Uno,2026-11-01,x\nc-2,Dos,2026-11-02,x\n")
+    build(tmp_path / "out", source, options=("--quiet",))
+    records_read.clear()
+    with source.open("a") as file:
+        file.write('c-3,"Tres,\nlíneas",2026-11-03,x\nc-4,Cuatro,2026-11-04,y\n')
+    build(tmp_path / "out", source, options=("--quiet",))
+    assert records_read == [f"{source}:4", f"{source}:6"]
+    build(tmp_path / "plain", source, options=("--no-cache", "--quiet"))
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_an_appended_file_reports_its_problems_as_a_full_read_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1, tittle="x"), record(2))
+    build(tmp_path / "out", source, options=("--quiet",))
+    with source.open("a") as file:
+        file.write(json.dumps(record(3, tittle="y")) + "\n{broken\n")
+        file.write(json.dumps(record(1)) + "\n")
+    capsys.readouterr()
+    build(tmp_path / "out", source, options=("--quiet",))
+    appended = capsys.readouterr().err
+    build(tmp_path / "plain", source, options=("--quiet", "--no-cache"))
+    assert appended == capsys.readouterr().err
+    assert "duplicate id 'ja-1'" in appended
+    assert appended.count("unknown field") == 1
+
+
+def test_a_file_whose_earlier_bytes_changed_is_read_again_whole(
+    tmp_path: Path, records_read: list[str]
+) -> None:
+    source = jsonl(tmp_path / "a.jsonl", record(1), record(2))
+    build(tmp_path / "out", source)
+    records_read.clear()
+    jsonl(source, record(1, title="Otra"), record(2), record(3))
+    build(tmp_path / "out", source)
+    assert len(records_read) == 3
+    build(tmp_path / "plain", source, options=("--no-cache",))
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_a_last_line_without_its_line_end_is_read_again_when_it_grows(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps(record(1)) + "\n" + json.dumps(record(2))[:-1])
+    build(tmp_path / "out", source, options=("--quiet",))
+    with source.open("a") as file:
+        file.write("}\n")
+    build(tmp_path / "out", source, options=("--quiet",))
+    build(tmp_path / "plain", source, options=("--no-cache", "--quiet"))
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+    assert b"Noticia 2" in (tmp_path / "out" / "rss.xml").read_bytes()

@@ -168,6 +168,8 @@ MISTAKES = [
     ('out = "public"', 'out = "public"\nlock_timeout = -1', "lock_timeout", "seconds"),
     ('out = "public"', 'out = "public"\nencoding = "klingon"', "encoding", "unknown encoding"),
     ('out = "public"', 'out = "public"\ncache = 3', "cache", "a folder, or true or false"),
+    ('out = "public"', 'out = "public"\njobs = 0', "jobs", "at least 1"),
+    ('out = "public"', 'out = "public"\njobs = "all"', "jobs", "whole number"),
     ('out = "public"', 'out = "public"\ncache = " "', "cache", "a folder, or true or false"),
     ('sources = ["articles"]', "sources = 3", "sources", "list of paths"),
     ('fan_out = "category"', 'fan_out = "tag"', "feeds[2].fan_out", "'category' or 'author'"),

@@ -5,10 +5,10 @@ line; the next run with room builds what a fresh build would."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from newsfeed.cli import main
+from newsfeed.index import INDEX_NAME, SiteIndex
 
 SITE = "https://noticias.example.org/"
 FULL = "No space left on device"
@@ -81,32 +82,27 @@ def test_a_full_output_folder_is_one_line_naming_the_file(
     assert tree(out) == fresh(tmp_path, source)
 
 
-class FullFile(io.FileIO):
-    """A file on a full disk: every write fails, as write(2) does."""
-
-    def write(self, data: Any) -> int:
-        raise OSError(errno.ENOSPC, FULL)
+def full_index(*args: Any, **kwargs: Any) -> None:
+    raise sqlite3.OperationalError("database or disk is full")
 
 
-def full_temporary_file(*args: Any, **kwargs: Any) -> io.BufferedRandom:
-    handle, name = tempfile.mkstemp()
-    os.unlink(name)
-    return io.BufferedRandom(FullFile(handle, "r+"))
-
-
-@pytest.mark.parametrize("count", [1, 200], ids=["flushed when publishing", "full while reading"])
+@pytest.mark.parametrize(
+    "step", ["replace_source", "record"], ids=["full while reading", "full when publishing"]
+)
 def test_a_full_temporary_folder_is_one_line_naming_it(
-    count: int,
+    step: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    source, out = write_records(tmp_path / "news.jsonl", 1, count), tmp_path / "public"
+    # --no-cache keeps its index in the temporary folder.
+    source, out = write_records(tmp_path / "news.jsonl", 1, 5), tmp_path / "public"
     with monkeypatch.context() as patch:
-        patch.setattr(tempfile, "TemporaryFile", full_temporary_file)
+        patch.setattr(SiteIndex, step, full_index)
         assert main([*build_args(out, source), "--no-cache"]) == 1
     assert capsys.readouterr().err == f"newsfeed: cannot write {tempfile.gettempdir()}: {FULL}\n"
-    assert not (out / "rss.xml").exists()
+    assert main([*build_args(out, source), "--no-cache"]) == 0
+    assert tree(out) == fresh(tmp_path, source)
 
 
 def test_a_websub_queue_that_cannot_be_saved_is_one_line_naming_it(
@@ -203,7 +199,6 @@ def test_a_real_full_cache_folder_is_one_warning_and_the_feeds_are_written(
     built = run([*build_args(out, *sources), "--cache", str(small_disk)])
     assert (built.returncode, built.stderr) == (
         0,
-        f"{small_disk}: warning: cache: cannot keep sources there: {FULL}\n",
+        f"{small_disk / INDEX_NAME}: warning: index: cannot write it ({FULL}): built without it\n",
     )
-    assert not [path for path in small_disk.iterdir() if path.name.endswith(".partial")]
     assert tree(out) == fresh(tmp_path, *sources)

@@ -133,9 +133,7 @@ def fresh(config: Path, tmp_path: Path) -> dict[str, bytes]:
     return tree(out)
 
 
-@pytest.mark.parametrize(
-    "mark", [".rss.xml.", ".newsfeed-archive.json."], ids=["feed", "archive manifest"]
-)
+@pytest.mark.parametrize("mark", [".rss.xml."], ids=["feed"])
 def test_the_next_run_removes_a_temporary_file_of_the_output_folder_a_kill_left(
     mark: str, site: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
 ) -> None:
@@ -160,16 +158,3 @@ def test_the_next_run_removes_a_temporary_file_of_the_websub_queue_a_kill_left(
     assert tree(tmp_path / "public") == {
         name: data for name, data in fresh(site, tmp_path).items() if name != queue
     }
-
-
-def test_the_next_run_removes_a_partial_file_a_kill_left_in_the_cache(
-    site: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
-) -> None:
-    cache = tmp_path / "cache"
-    args = ["build", "--config", str(site), "--cache", str(cache), "--quiet"]
-    left = kill_while_writing(".partial", args, tmp_path / "log", processes)
-    assert left.parent == cache
-    assert main(args) == 0
-    assert not left.exists()
-    assert [path.suffix for path in cache.iterdir()] == [".articles"]
-    assert tree(tmp_path / "public") == fresh(site, tmp_path)

@@ -8,6 +8,10 @@ for problem in reading.problems:
     print(problem)
 feed = newsfeed.Feed(settings, reading.articles)
 feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
+
+# A whole site, as `newsfeed build` publishes it (index, archives, fan-outs):
+site = newsfeed.Site(settings, Path("public"), (newsfeed.FeedPlan(archive=True),))
+outcome = newsfeed.publish(site, "articles/")
 """
 
 from __future__ import annotations
@@ -35,9 +39,10 @@ if TYPE_CHECKING:
         SettingError,
         SourceError,
     )
+    from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
+    from newsfeed.reading import read_articles
     from newsfeed.records import Reading
     from newsfeed.serve import Response, respond
-    from newsfeed.sources import read_articles
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding, validate
 
@@ -57,11 +62,13 @@ _DEFINED_IN = {
         "Place",
         "Problem",
         "SettingError",
+        "Site",
         "SourceError",
     ),
+    "newsfeed.publish": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
+    "newsfeed.reading": ("read_articles",),
     "newsfeed.records": ("Reading",),
     "newsfeed.serve": ("Response", "respond"),
-    "newsfeed.sources": ("read_articles",),
     "newsfeed.sources.sql": ("SqlSource",),
     "newsfeed.validate": ("Finding", "validate"),
 }
@@ -82,11 +89,12 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """`newsfeed.validate` is the function; importing the package of checks of the same
-    name must not rebind it to that package, as an import binds a submodule on its parent."""
+    """`newsfeed.validate` and `newsfeed.publish` are the functions; importing the modules
+    of the same names must not rebind them to those modules, as an import binds a
+    submodule on its parent."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name == "validate" and isinstance(value, types.ModuleType):
+        if name in ("validate", "publish") and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 
@@ -99,22 +107,27 @@ __all__ = [
     "Author",
     "Document",
     "Feed",
+    "FeedPlan",
     "FeedSettings",
     "Finding",
     "Image",
     "InputError",
     "InputWarning",
     "InvalidFeed",
+    "Outcome",
     "Place",
     "Problem",
     "Reading",
     "Response",
+    "Selection",
     "SettingError",
+    "Site",
     "SourceError",
     "SqlSource",
     "Written",
     "__version__",
     "discovery_links",
+    "publish",
     "read_articles",
     "respond",
     "validate",

@@ -21,14 +21,10 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, NoReturn
 
-    from newsfeed.cache import ReadCache
     from newsfeed.config import SiteConfig
     from newsfeed.feed import Format
     from newsfeed.model import Problem
-    from newsfeed.publish import Site
-    from newsfeed.records import Reading
     from newsfeed.sources.sql import SqlSource
-    from newsfeed.store import ArticleStore
     from newsfeed.validate import Finding
 
 #: publish.DEFAULT_MAX_BYTES, written here for --help without importing publish
@@ -234,12 +230,21 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
     cache.add_argument(
         "--cache",
         metavar="DIR",
-        help="where to keep what was read of each source file, so that the next run "
-        "reads only files that changed (default: a folder per output folder under "
+        help="where to keep the site index (what was read of each source and written of "
+        "each feed), so that the next run reads only the sources and renders only the "
+        "feeds that changed (default: a folder per output folder under "
         "$XDG_CACHE_HOME or ~/.cache/newsfeed)",
     )
     cache.add_argument(
-        "--no-cache", action="store_true", help="read every source file, keep nothing"
+        "--no-cache",
+        action="store_true",
+        help="read every source and render every feed, keep no index",
+    )
+    build.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="how many documents to render at once (default: the number of cores)",
     )
     build.add_argument(
         "--accept-url-ids",
@@ -269,7 +274,7 @@ def run_build(args: argparse.Namespace) -> int:
     except LockTimeout as error:
         print(f"newsfeed: {error}", file=sys.stderr)
         return EXIT_LOCKED
-    except OSError as error:  # the lock file, the store's file, the WebSub queue
+    except OSError as error:  # the lock file, an output file, the index, the WebSub queue
         return _cannot_write(error.filename or site.out, error)
 
 
@@ -281,100 +286,33 @@ def _cannot_write(where: object, error: OSError) -> int:
 
 
 def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
-    from newsfeed.store import DamagedStore
-
-    problems: list[Problem] = []
-    cache = _read_cache(config, problems)
-    try:
-        return _build(args, config, cache, problems, report=True)
-    except DamagedStore as damage:
-        assert cache is not None  # only saved segments can be damaged
-        print(
-            f"{cache.folder}: warning: cache: {damage}; building again without it", file=sys.stderr
-        )
-        cache.clear()
-        # The same sources give the same problems: they were reported already.
-        return _build(args, config, cache, [], report=False)
-
-
-def _build(
-    args: argparse.Namespace,
-    config: SiteConfig,
-    cache: ReadCache | None,
-    problems: list[Problem],
-    *,
-    report: bool,
-) -> int:
-    from newsfeed.cache import read_into
-    from newsfeed.records import Reading
-    from newsfeed.store import ArticleStore
-
-    site = config.site
-    reading = Reading(problems=problems)
-    with ArticleStore() as store:
-        # Streamed into the store: a site of any size never sits in memory whole.
-        try:
-            read_into(
-                store,
-                list(config.sources),
-                site.settings,
-                reading.problems,
-                encoding=config.encoding,
-                cache=cache,
-            )
-        except OSError as error:  # the store's temporary file: sources report their own
-            import tempfile
-
-            return _cannot_write(error.filename or tempfile.gettempdir(), error)
-        code = _publish_read(args, site, store, reading, report)
-    if cache is not None and not reading.unreadable:
-        cache.prune()
-    return code
-
-
-def _read_cache(config: SiteConfig, problems: list[Problem]) -> ReadCache | None:
-    """The cache folder the build uses, or None (with a warning if it cannot be made)."""
-    from newsfeed.cache import ReadCache, default_cache_folder
-    from newsfeed.model import Place
-
-    if config.cache is False:
-        return None
-    folder = default_cache_folder(config.site.out) if config.cache is True else config.cache
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        problems.append(
-            Place(str(folder)).warning(
-                "cache", f"cannot use it ({error.strerror or error}): every source is read"
-            )
-        )
-        return None
-    return ReadCache(folder, config.site.settings, config.encoding)
-
-
-def _publish_read(
-    args: argparse.Namespace, site: Site, store: ArticleStore, reading: Reading, report: bool
-) -> int:
+    from newsfeed.progress import Progress
     from newsfeed.publish import ping_hub, publish
 
-    if report:
-        _report(reading.problems)
-    errors = reading.errors
-    if reading.unreadable:
+    site = config.site
+    progress = Progress(enabled=None if not args.quiet else False)
+    outcome = publish(
+        site,
+        list(config.sources),
+        encoding=config.encoding,
+        cache=config.cache,
+        jobs=args.jobs or config.jobs,
+        strict=args.strict,
+        progress=progress,
+    )
+    _report(outcome.problems)
+    if outcome.stopped == "unreadable":
         print(
-            f"newsfeed: {len(reading.unreadable)} source(s) could not be read: nothing written, "
+            f"newsfeed: {len(outcome.unreadable)} source(s) could not be read: nothing written, "
             "so the feeds keep their last good version",
             file=sys.stderr,
         )
         return EXIT_FAILED
-    if errors and args.strict:
-        print(f"newsfeed: {len(errors)} error(s) and --strict: nothing written", file=sys.stderr)
+    if outcome.stopped == "strict":
+        print(
+            f"newsfeed: {outcome.skipped} error(s) and --strict: nothing written", file=sys.stderr
+        )
         return EXIT_FAILED
-    try:
-        outcome = publish(site, store)
-    except OSError as error:
-        return _cannot_write(error.filename or site.out, error)
-    _report(outcome.problems)
     for written in outcome.files:
         if written.status == "invalid":
             print(f"{written.path}: not written: it does not validate", file=sys.stderr)
@@ -384,15 +322,17 @@ def _publish_read(
                 f"{written.path}: {written.status} ({count} {_plural(count, 'entry', 'entries')})"
             )
     if not args.quiet:
+        for path in outcome.removed:
+            print(f"{path}: removed")
         counts = {s: sum(w.status == s for w in outcome.files) for s in ("written", "unchanged")}
         print(
             f"newsfeed: {counts['written']} written, {counts['unchanged']} unchanged, "
-            f"skipped {len(errors)} records"
+            f"skipped {outcome.skipped} records"
         )
     _report(ping_hub(site, outcome))
     if outcome.failed:
         return EXIT_FAILED
-    return EXIT_SKIPPED if errors else EXIT_OK
+    return EXIT_SKIPPED if outcome.skipped else EXIT_OK
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -525,6 +465,8 @@ def _check_options(args: argparse.Namespace) -> None:
             raise UsageError(f"--encoding: unknown encoding {args.encoding!r}") from None
     if args.max_bytes is not None and args.max_bytes < 0:
         raise UsageError("--max-bytes: must be 0 (no budget) or more")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs: must be at least 1")
 
 
 def _formats(text: str) -> tuple[Format, ...]:

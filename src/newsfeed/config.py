@@ -44,6 +44,7 @@ TOP_KEYS = {
     "max_bytes",
     "lock_timeout",
     "cache",
+    "jobs",
     "feeds",
 }
 FEED_KEYS = {
@@ -70,6 +71,8 @@ class SiteConfig:
     #: Where unchanged sources are kept between runs: a folder, True for the
     #: user's cache folder, False for none.
     cache: Path | bool = True
+    #: How many documents are rendered at once; None: the number of cores.
+    jobs: int | None = None
 
 
 def load(path: str | Path) -> SiteConfig:
@@ -154,6 +157,7 @@ class _Reader:
             self.sources(data) + self.sql(data.get("sql")),
             self.encoding(data),
             self.cache(data),
+            self.whole(data, "jobs", "jobs", 1, minimum=1) if "jobs" in data else None,
         )
 
     def cache(self, data: Mapping[str, Any]) -> Path | bool:

@@ -195,8 +195,11 @@ class RecordReader:
     the ids it has seen, so that duplicates are named with both places.
     """
 
-    def __init__(self, settings: FeedSettings) -> None:
+    def __init__(self, settings: FeedSettings, *, unique_ids: bool = True) -> None:
+        """`unique_ids` False leaves records with an id read before to the caller
+        (the site index settles them across sources and runs)."""
         self.settings = settings
+        self._unique_ids = unique_ids
         self.tz: tzinfo = get_timezone(settings.timezone)
         self.domain = feed_domain(settings.link)
         self._unknown_reported: set[tuple[str, str]] = set()
@@ -241,7 +244,7 @@ class RecordReader:
                 problem = replace(problem, field=spelled[problem.field])
             problems.append(problem)
             return None
-        earlier = self._seen_ids.add(article.id, place)
+        earlier = self._seen_ids.add(article.id, place) if self._unique_ids else None
         if earlier is not None:
             self.duplicates += 1
             problems.append(
@@ -256,14 +259,11 @@ class RecordReader:
             self.records_without_id += 1
         return article
 
-    def has_id(self, entry_id: str) -> bool:
-        """Whether an article with this entry id was read (or remembered) already."""
-        return entry_id in self._seen_ids
-
-    def remember_id(self, entry_id: str, place: Place) -> None:
-        """Count `entry_id` as read at `place`, for articles that come from elsewhere
-        (a cache of an unchanged source), so that a later duplicate names it."""
-        self._seen_ids.add(entry_id, place)
+    @property
+    def reported_unknown(self) -> set[tuple[str, str]]:
+        """The (source, field) of each unknown field reported so far, each once per source;
+        a reader that goes on with a source read earlier starts from those reported then."""
+        return self._unknown_reported
 
     # -- fields --------------------------------------------------------------
 

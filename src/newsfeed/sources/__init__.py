@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from newsfeed.model import Article, FeedSettings, InputWarning, Place, Problem
-from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
+from newsfeed.model import InputWarning, Place, Problem
+from newsfeed.records import RawRecord
 from newsfeed.sources import csvfile, jsonfile, jsonlines, sql, textfile
 from newsfeed.sources.sql import SqlSource
 
@@ -129,32 +129,6 @@ def _files_in(folder: Path) -> list[Path]:
             if not f.startswith(".") and Path(f).suffix.lower() in READERS
         )
     return sorted(found, key=lambda p: p.as_posix())
-
-
-def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "utf-8") -> Reading:
-    """Read every record of `sources` into Articles for a feed with `settings`.
-
-    Never raises for bad input: each problem is in `reading.problems`, named
-    by source, position and field, and the good records are in
-    `reading.articles`.
-    """
-    reading = Reading()
-    with gc_paused():
-        reading.articles.extend(
-            iter_articles(sources, settings, reading.problems, encoding=encoding)
-        )
-    return reading
-
-
-def iter_articles(
-    sources: Sources, settings: FeedSettings, problems: list[Problem], *, encoding: str = "utf-8"
-) -> Iterator[Article]:
-    """The Articles of `sources` one at a time, for sites too large to hold in memory:
-    as `read_articles`, with the problems added to `problems` as they are met."""
-    reader = RecordReader(settings)
-    yield from reader.iter_articles(iter_records(sources, problems, encoding), problems)
-    if reader.records_without_id:
-        problems.append(missing_id_warning(reader.records_without_id))
 
 
 def missing_id_warning(count: int) -> Problem:

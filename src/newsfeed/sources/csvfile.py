@@ -13,23 +13,36 @@ from pathlib import Path
 
 from newsfeed.model import Place, Problem
 from newsfeed.records import ALIASES, LIST_FIELDS, RawRecord
-from newsfeed.sources.decoding import read_text
+from newsfeed.sources.decoding import read_from, text_of
+from newsfeed.sources.position import Position
 
 
-def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Iterator[RawRecord]:
-    text = read_text(path, name, encoding, problems)
-    if text is None:
+def read(
+    path: Path, name: str, encoding: str, problems: list[Problem], position: Position | None = None
+) -> Iterator[RawRecord]:
+    """Each row after the header as a record; with `position`, reading starts there
+    (its `columns` the header read before), and `position` follows it."""
+    at = Position() if position is None else position
+    data = read_from(path, name, problems, at.offset)
+    text = None
+    if data is not None:
+        text = text_of(data, name, encoding, problems, at.offset, at.line + 1)
+    if data is None or text is None:
+        at.whole = False
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, None)
-        if header is None:
-            return
-        columns = [column.strip() for column in header]
-        row_start = reader.line_num + 1
+        if at.columns is None:
+            header = next(reader, None)
+            if header is None:
+                at.whole = False
+                return
+            at.columns = tuple(column.strip() for column in header)
+        columns = at.columns
+        row_start = at.line + reader.line_num + 1
         for row in reader:
             place = Place(name, str(row_start))
-            row_start = reader.line_num + 1
+            row_start = at.line + reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
@@ -39,9 +52,17 @@ def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Itera
                 continue
             yield RawRecord(split_list_fields(dict(zip(columns, row, strict=False))), place)
     except csv.Error as error:
+        at.whole = False
         problems.append(
-            Place(name, str(reader.line_num)).source_error(None, f"not valid CSV: {error}")
+            Place(name, str(at.line + reader.line_num)).source_error(
+                None, f"not valid CSV: {error}"
+            )
         )
+        return
+    if data.endswith(b"\n"):
+        at.offset, at.line = at.offset + len(data), at.line + reader.line_num
+    else:
+        at.whole = False
 
 
 def split_list_fields(row: dict[str, object]) -> dict[str, object]:

@@ -10,12 +10,27 @@ from newsfeed.model import Place, Problem
 
 def read_text(path: Path, name: str, encoding: str, problems: list[Problem]) -> str | None:
     """The file's text with any BOM dropped and line ends made `\\n`, or None after an error."""
+    data = read_from(path, name, problems)
+    return None if data is None else text_of(data, name, encoding, problems)
+
+
+def read_from(path: Path, name: str, problems: list[Problem], offset: int = 0) -> bytes | None:
+    """The file's bytes from `offset` on, or None after an error (in `problems`)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            if offset:
+                file.seek(offset)
+            return file.read()
     except OSError as error:
         problems.append(Place(name).source_error(None, f"cannot read: {error.strerror or error}"))
         return None
-    text = decode(data, name, encoding, problems)
+
+
+def text_of(
+    data: bytes, name: str, encoding: str, problems: list[Problem], offset: int = 0, line: int = 1
+) -> str | None:
+    """`data` (from byte `offset`, line `line` of the file) as text with line ends made `\\n`."""
+    text = decode(data, name, encoding, problems, offset, line)
     if text is None:
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -9,20 +9,33 @@ from pathlib import Path
 from newsfeed.model import Place, Problem
 from newsfeed.records import RawRecord
 from newsfeed.sources.decoding import decode
+from newsfeed.sources.position import Position
 
 
-def read(path: Path, name: str, encoding: str, problems: list[Problem]) -> Iterator[RawRecord]:
-    """Each non-blank line as a record; a line that is not JSON is an error on that line."""
+def read(
+    path: Path, name: str, encoding: str, problems: list[Problem], position: Position | None = None
+) -> Iterator[RawRecord]:
+    """Each non-blank line as a record; a line that is not JSON is an error on that line.
+
+    With `position`, reading starts there, and `position` follows it."""
+    at = Position() if position is None else position
     try:
         handle = path.open("rb")
     except OSError as error:
+        at.whole = False
         problems.append(Place(name).source_error(None, f"cannot read: {error.strerror or error}"))
         return
     with handle:
-        offset = 0
-        for number, raw in enumerate(handle, start=1):
+        if at.offset:
+            handle.seek(at.offset)
+        offset = at.offset
+        for number, raw in enumerate(handle, start=at.line + 1):
             line = decode(raw, name, encoding, problems, offset, number, whole_file=False)
             offset += len(raw)
+            if raw.endswith(b"\n"):
+                at.offset, at.line = offset, number
+            else:
+                at.whole = False  # a last line still being written: read it whole next time
             if line is None or not line.strip():
                 continue
             place = Place(name, str(number))

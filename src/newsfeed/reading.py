@@ -1,0 +1,334 @@
+"""The one way sources are read: into a site index, again only where they changed.
+
+`read_articles`, `Feed` users and `publish` all read through `read_into`.
+Each part of the sources (a file, a run of records given as mappings, a
+query, a stream of Articles) is a source of the index; a file is read again
+only when its bytes (or, for a text file dated by it, its modification time)
+changed since the index last read it. A JSON Lines or CSV file whose earlier
+bytes are unchanged is read from where the last run stopped. Records given
+as mappings, queries, pipes and Article streams are read every time.
+
+Records of different sources with the same id are settled by the index (the
+first in source order publishes; the others are errors naming it), so every
+problem is reported as reading everything again would, in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import TypeAlias
+
+from newsfeed.index import SiteIndex, SourceRead
+from newsfeed.model import Article, FeedSettings, Problem, SourceError
+from newsfeed.progress import Progress
+from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
+from newsfeed.sources import (
+    READERS,
+    SourceFile,
+    Sources,
+    csvfile,
+    jsonlines,
+    known_encoding,
+    missing_id_warning,
+    records_of,
+    source_parts,
+)
+from newsfeed.sources.position import Position
+from newsfeed.sources.sql import SqlSource
+from newsfeed.version import __version__
+
+#: The kinds of file that are read on from where the last run stopped.
+RESUMABLE = {
+    suffix: reader
+    for suffix, reader in READERS.items()
+    if reader in (jsonlines.read, csvfile.read)
+}
+#: A file changed this soon before the index last looked at it may have changed again
+#: within the same tick of the file system's clock: its bytes are compared, not its time.
+_RACY_NS = 2_000_000_000
+_CHUNK = 1 << 20
+
+#: What `publish` takes besides `Sources`: Articles made elsewhere.
+Input: TypeAlias = "Sources | Iterable[Article]"
+
+
+def _code_digest() -> bytes:
+    """A digest of newsfeed's own code: articles read by other code are read again."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+CODE_DIGEST = _code_digest()
+
+
+def salt(settings: FeedSettings, encoding: str) -> bytes:
+    """What every article read depends on besides its record."""
+    return CODE_DIGEST + repr((settings, encoding)).encode()
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    key: str
+    part: SourceFile | SqlSource | tuple[RawRecord, ...] | Iterable[Article]
+    #: How many of the problems of finding the sources came before this part.
+    mark: int
+
+
+def read_into(
+    index: SiteIndex,
+    sources: Input,
+    settings: FeedSettings,
+    problems: list[Problem],
+    *,
+    encoding: str = "utf-8",
+    progress: Progress | None = None,
+) -> None:
+    """Bring `index` up to date with `sources`; every problem of reading them, as reading
+    them all again would give, goes to `problems`."""
+    if not known_encoding(encoding, problems):
+        return
+    index.adopt_salt(salt(settings, encoding))
+    found: list[Problem] = []
+    parts = _parts(sources, found)
+    index.begin_reading([p.key for p in parts])
+    progress = progress or Progress(enabled=False)
+    progress.start("reading", len(parts), "sources")
+    with gc_paused():
+        for ordinal, part in enumerate(parts):
+            _read_part(index, ordinal, part, settings, encoding, progress)
+            progress.advance()
+    progress.finish()
+    shown = 0
+    for part in parts:
+        problems.extend(found[shown : part.mark])
+        shown = part.mark
+        problems.extend(problem for _, problem in index.problems(part.key))
+    problems.extend(found[shown:])
+    without_id = index.records_without_id()
+    if without_id:
+        problems.append(missing_id_warning(without_id))
+
+
+def read_articles(sources: Sources, settings: FeedSettings, *, encoding: str = "utf-8") -> Reading:
+    """Read every record of `sources` into Articles for a feed with `settings`.
+
+    Never raises for bad input: each problem is in `reading.problems`, named
+    by source, position and field, and the good records are in
+    `reading.articles`, in the order read.
+    """
+    reading = Reading()
+    with SiteIndex.temporary() as index:
+        read_into(index, sources, settings, reading.problems, encoding=encoding)
+        with gc_paused():
+            reading.articles.extend(index.read_order())
+    return reading
+
+
+def _parts(sources: Input, problems: list[Problem]) -> list[_Part]:
+    """The sources as the parts the index keeps apart, each with a key of its own."""
+    if not isinstance(sources, str | os.PathLike | SqlSource):
+        items = iter(sources)
+        first = next(items, None)
+        if isinstance(first, Article):
+            return [_Part("articles", chain([first], items), 0)]  # type: ignore[arg-type]
+        sources = [] if first is None else chain([first], items)  # type: ignore[assignment]
+    parts: list[_Part] = []
+    records: list[RawRecord] = []
+    seen: dict[str, int] = {}
+
+    def add(key: str, part: SourceFile | SqlSource | tuple[RawRecord, ...], mark: int) -> None:
+        # A file named twice is read twice, as two sources.
+        seen[key] = seen.get(key, 0) + 1
+        parts.append(_Part(f"{key}\0{seen[key]}", part, mark))
+
+    for part in source_parts(sources, problems):  # type: ignore[arg-type]
+        if isinstance(part, RawRecord):
+            records.append(part)
+            continue
+        if records:
+            add("records", tuple(records), len(problems))
+            records = []
+        if isinstance(part, SqlSource):
+            add(f"sql\0{part.url}\0{part.query}", part, len(problems))
+        else:
+            add(f"file\0{part.name}", part, len(problems))
+    if records:
+        add("records", tuple(records), len(problems))
+    return parts
+
+
+def _read_part(
+    index: SiteIndex,
+    ordinal: int,
+    part: _Part,
+    settings: FeedSettings,
+    encoding: str,
+    progress: Progress,
+) -> None:
+    source = part.part
+    if isinstance(source, SourceFile):
+        _read_file(index, ordinal, part.key, source, settings, encoding, progress)
+        return
+    reader = RecordReader(settings, unique_ids=False)
+    problems: list[Problem] = []
+    if isinstance(source, SqlSource | tuple):
+        records = (
+            records_of(source, problems, encoding) if isinstance(source, SqlSource) else source
+        )
+        articles = reader.iter_articles(records, problems)
+    else:
+        articles = iter(source)  # Articles made elsewhere
+    _replace(index, ordinal, part.key, reader, articles, problems, progress, 0)
+
+
+def _read_file(
+    index: SiteIndex,
+    ordinal: int,
+    key: str,
+    source: SourceFile,
+    settings: FeedSettings,
+    encoding: str,
+    progress: Progress,
+) -> None:
+    reader = RecordReader(settings, unique_ids=False)
+    problems: list[Problem] = []
+    try:
+        # Opening a pipe would wait for its writer: look before opening.
+        status = source.path.stat()
+    except OSError:
+        status = None
+    if status is None or not stat.S_ISREG(status.st_mode):
+        records = records_of(source, problems, encoding)
+        articles = reader.iter_articles(records, problems)
+        _replace(index, ordinal, key, reader, articles, problems, progress, 0)
+        return
+    state = index.source(key)
+    checked = time.time_ns()
+    resumable = source.path.suffix.lower() in RESUMABLE
+    prefix = None
+    if state is not None and state.complete and state.digest is not None:
+        same = (status.st_size, status.st_mtime_ns, status.st_ino) == (
+            state.size,
+            state.mtime_ns,
+            state.inode,
+        )
+        racy = state.checked_ns is None or status.st_mtime_ns >= state.checked_ns - _RACY_NS
+        if same and not racy:
+            return
+        prefix_size = state.size if resumable and state.resume is not None else None
+        prefix, digest = _digests(source.path, prefix_size)
+        text_dated = source.path.suffix.lower() == ".txt"
+        if digest == state.digest and not (text_dated and status.st_mtime_ns != state.mtime_ns):
+            index.seen(key, status.st_size, status.st_mtime_ns, status.st_ino, checked)
+            return
+    else:
+        digest = _digests(source.path, None)[1]
+    read = Position()
+    first = 0
+    if state is not None and prefix is not None and prefix == state.digest:
+        assert state.resume is not None
+        read = state.resume
+        reader.reported_unknown.update(state.unknown_reported)
+        first = state.next_seq
+    if resumable:
+        records = RESUMABLE[source.path.suffix.lower()](
+            source.path, source.name, encoding, problems, read
+        )
+    else:
+        records = records_of(source, problems, encoding)
+    articles = reader.iter_articles(records, problems)
+
+    def at_end(complete: bool) -> Position | None:
+        """Where the next run goes on reading, if the file is read whole to its end."""
+        if not (resumable and complete and read.whole and read.offset == status.st_size):
+            return None
+        return read
+
+    _replace(
+        index,
+        ordinal,
+        key,
+        reader,
+        articles,
+        problems,
+        progress,
+        first,
+        append=first > 0,
+        file=(status, checked, digest, at_end),
+    )
+
+
+def _replace(
+    index: SiteIndex,
+    ordinal: int,
+    key: str,
+    reader: RecordReader,
+    articles: Iterator[Article] | Iterable[Article],
+    problems: list[Problem],
+    progress: Progress,
+    first: int,
+    *,
+    append: bool = False,
+    file: tuple[os.stat_result, int, bytes | None, Callable[[bool], Position | None]]
+    | None = None,
+) -> None:
+    marks: list[int] = []
+
+    def counted() -> Iterator[Article]:
+        for article in articles:
+            marks.append(len(problems))
+            progress.count()
+            yield article
+
+    def finish() -> SourceRead:
+        complete = not any(isinstance(p, SourceError) for p in problems)
+        placed = [(first + bisect_right(marks, i), p) for i, p in enumerate(problems)]
+        unknown = frozenset(reader.reported_unknown)
+        if file is None:
+            return SourceRead(placed, reader.records_without_id, False, unknown)
+        status, checked, digest, at_end = file
+        resume = at_end(complete)
+        return SourceRead(
+            placed,
+            reader.records_without_id,
+            complete,
+            unknown,
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ino,
+            checked,
+            digest if complete else None,
+            resume,
+        )
+
+    index.replace_source(key, ordinal, counted(), finish, append=append)
+
+
+def _digests(path: Path, prefix_size: int | None) -> tuple[bytes | None, bytes | None]:
+    """SHA-256 of the file's first `prefix_size` bytes (if given) and of all of them."""
+    hasher = hashlib.sha256()
+    prefix = None
+    try:
+        with path.open("rb") as file:
+            if prefix_size is not None:
+                remaining = prefix_size
+                while remaining > 0 and (chunk := file.read(min(_CHUNK, remaining))):
+                    hasher.update(chunk)
+                    remaining -= len(chunk)
+                prefix = hasher.digest() if remaining == 0 else None
+            while chunk := file.read(_CHUNK):
+                hasher.update(chunk)
+    except OSError:
+        return None, None
+    return prefix, hasher.digest()

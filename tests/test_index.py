@@ -1,0 +1,199 @@
+"""The site index: articles in feed order, read back equal, digests that ignore places."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import fields, replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from newsfeed.feed import newest_first
+from newsfeed.index import AUTHOR, CATEGORY, SiteIndex, article_digest
+from newsfeed.model import Article, Author, FeedSettings, Image, Place
+from newsfeed.publish import FeedPlan, Selection, Site, publish
+from newsfeed.reading import read_into
+
+LIMA = timezone(timedelta(hours=-5))
+WHEN = datetime(2026, 11, 26, 14, 30, tzinfo=LIMA)
+SETTINGS = FeedSettings(title="Noticias", link="https://example.org/", language="es")
+
+
+def article(id: str = "a-1", published: datetime = WHEN, **changes: object) -> Article:
+    values: dict[str, object] = {
+        "id": id,
+        "atom_id": f"tag:example.org,2026-11-26:{id}",
+        "title": f"Título {id}",
+        "published": published,
+        "updated": published,
+        "place": Place("articles.jsonl", "1"),
+    }
+    values.update(changes)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def every_field_set() -> Article:
+    return Article(
+        id="https://noticias.example.org/a/1",
+        atom_id="tag:noticias.example.org,2026-11-25:a/1",
+        title="Un título",
+        published=WHEN - timedelta(days=1),
+        updated=WHEN + timedelta(minutes=5, microseconds=7),
+        place=Place("más.jsonl", "17"),
+        id_is_url=True,
+        url="https://noticias.example.org/a/1.shtml",
+        kicker="Antetítulo",
+        summary="Bajada ]]> & <",
+        body_html="<p>Cuerpo</p>",
+        body_text="Cuerpo",
+        authors=(
+            Author("Paul Monzón", "paul@example.org", "https://example.org/paul", "Periodista."),
+            Author("Ana Quispe"),
+        ),
+        language="es-PE",
+        categories=("Política", "国际"),
+        image=Image("https://example.org/i.jpg", "image/jpeg", 1234, 800, 600, "Pie", "Foto"),
+    )
+
+
+@pytest.fixture
+def index() -> Iterator[SiteIndex]:
+    with SiteIndex.temporary() as opened:
+        yield opened
+
+
+def add(index: SiteIndex, *articles: Article) -> None:
+    problems: list[object] = []
+    read_into(index, list(articles), SETTINGS, problems)  # type: ignore[arg-type]
+    assert problems == []
+
+
+def in_order(index: SiteIndex, selection: Selection | None = None) -> list[Article]:
+    selection = selection or Selection()
+    return index.load([row for row, _ in selection.entries(index, SETTINGS.language)])
+
+
+def test_an_article_with_every_field_set_loads_back_equal(index: SiteIndex) -> None:
+    original = every_field_set()
+    add(index, original)
+    [loaded] = in_order(index)
+    assert loaded == original
+    for name in ("published", "updated"):
+        assert getattr(loaded, name).utcoffset() == getattr(original, name).utcoffset()
+
+
+def test_the_round_trip_test_sets_every_field_of_article_away_from_its_default() -> None:
+    # A field added to Article but not to the index's tuples would not round-trip;
+    # this keeps the test above covering every field.
+    original = every_field_set()
+    for field in fields(Article):
+        assert getattr(original, field.name) != field.default, field.name
+
+
+def test_entries_come_in_the_order_newest_first_gives(index: SiteIndex) -> None:
+    chooser = random.Random(5)
+    days = [WHEN - timedelta(days=chooser.randrange(3)) for _ in range(60)]
+    days.append(datetime(1905, 3, 1, tzinfo=timezone.utc))
+    ids = ["a", "ab", "b", "á", "Z", "国", "a-10", "a-9", "a\U0001f600"]
+    articles = [
+        article(f"{chooser.choice(ids)}-{n}" if n % 3 else chooser.choice(ids) + str(n), day)
+        for n, day in enumerate(days)
+    ]
+    unique = list({a.id: a for a in reversed(articles)}.values())
+    add(index, *unique)
+    assert [a.id for a in in_order(index)] == [a.id for a in newest_first(unique)]
+
+
+def test_ties_in_published_are_broken_by_id_a_prefix_first(index: SiteIndex) -> None:
+    add(index, article("ab"), article("a"), article("a\u00e9"), article("b"))
+    assert [a.id for a in in_order(index)] == ["a", "ab", "a\u00e9", "b"]
+
+
+def test_entries_are_selected_by_facet_in_any_case(index: SiteIndex) -> None:
+    add(
+        index,
+        article("1", categories=("Ciencia",)),
+        article("2", categories=("Política",)),
+        article("3", categories=("ciencia", "Política")),
+    )
+    wanted = Selection(categories=frozenset({"CIENCIA"}))
+    assert [a.id for a in in_order(index, wanted)] == ["1", "3"]
+
+
+def test_an_article_without_a_language_has_the_sites(index: SiteIndex) -> None:
+    add(index, article("1"), article("2", language="en"), article("3", language="es"))
+    assert [a.id for a in in_order(index, Selection(languages=frozenset({"es"})))] == ["1", "3"]
+    assert [a.id for a in in_order(index, Selection(languages=frozenset({"en"})))] == ["2"]
+
+
+def test_facet_values_are_listed_once_each_in_the_order_first_met(index: SiteIndex) -> None:
+    add(
+        index,
+        article("1", categories=("B",), authors=(Author("Ana"),)),
+        article("2", categories=("A",)),
+        article("3", categories=("B",), authors=(Author("Ana"),)),
+    )
+    assert index.spellings(CATEGORY) == ["B", "A"]
+    assert index.spellings(AUTHOR) == ["Ana"]
+
+
+def test_the_digest_ignores_where_the_record_was_read() -> None:
+    moved = article("1", place=Place("other.jsonl", "99"))
+    assert article_digest(moved) == article_digest(article("1"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [f.name for f in fields(Article) if f.name != "place"],
+)
+def test_the_digest_changes_with_every_field_but_the_place(change: str) -> None:
+    original = every_field_set()
+    other = replace(article(), id_is_url=False, place=Place("x"))
+    changed = replace(original, **{change: getattr(other, change)})
+    assert article_digest(original) != article_digest(changed)
+
+
+def test_the_digest_does_not_depend_on_which_values_share_one_object() -> None:
+    # pickle would write a shared string once and refer back to it: the bytes,
+    # and a digest of them, would differ between two runs with equal values.
+    parts = ["Mismo ", "texto"]
+    text = "".join(parts)
+    shared = article("1", title=text, summary=text, kicker=text)
+    separate = article("1", title="".join(parts), summary="".join(parts), kicker="".join(parts))
+    assert shared.title is shared.summary
+    assert separate.title is not separate.summary
+    assert article_digest(shared) == article_digest(separate)
+
+
+def test_a_temporary_index_leaves_nothing_behind() -> None:
+    with SiteIndex.temporary() as index:
+        folder = index.path.parent
+        add(index, article())
+    assert not folder.exists()
+
+
+def test_publishing_a_stream_loads_no_more_articles_at_once_than_one_document_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[int] = []
+    original_load = SiteIndex.load
+
+    def counting_load(self: SiteIndex, ids: list[int]) -> list[Article]:
+        loaded.append(len(ids))
+        return original_load(self, ids)
+
+    monkeypatch.setattr(SiteIndex, "load", counting_load)
+
+    def stream() -> Iterator[Article]:
+        for n in range(1000):
+            yield article(f"n-{n}", WHEN - timedelta(hours=n), url=f"https://example.org/{n}")
+
+    settings = FeedSettings(title="Noticias", link="https://example.org/", limit=10)
+    plan = FeedPlan(archive=True, page_size=30, formats=("rss", "atom"))
+    outcome = publish(Site(settings, tmp_path, (plan,)), stream(), jobs=1)
+    assert not outcome.failed
+    assert max(loaded) == 30
+    assert sum(loaded) == 1000
+    assert len(outcome.files) == 2 + 2 * 33
