@@ -135,6 +135,17 @@ def test_missing_title_rejects_the_record(read) -> None:
     assert reading.articles == []
 
 
+@pytest.mark.parametrize("title", ["&nbsp;", "&#x3000;&#160;", "<b>&nbsp;</b>"])
+def test_a_title_of_entities_that_decode_to_space_rejects_the_record(title: str, read) -> None:
+    reading = read([record(title=title)])
+    assert [p.field for p in reading.errors] == ["title"]
+    assert reading.articles == []
+
+
+def test_an_author_name_that_decodes_to_space_is_no_author(read_one) -> None:
+    assert read_one(record(authors=["&nbsp;", "Ana"])).authors == (Author("Ana"),)
+
+
 def test_markup_in_the_title_is_removed_with_a_warning(read) -> None:
     reading = read([record(title="Sube el <b>cobre</b>", id="a-1")])
     assert reading.articles[0].title == "Sube el cobre"
@@ -356,6 +367,14 @@ def test_relative_image_without_url_is_dropped_with_a_warning(read) -> None:
     assert article.image is None
     [warning] = reading.warnings
     assert (warning.field, warning.position) == ("image", "1")
+
+
+@pytest.mark.parametrize("image", ["https://[::1/cobre.png", "//[::1/cobre.png"])
+def test_an_image_url_with_an_unclosed_ipv6_bracket_rejects_the_record(image: str, read) -> None:
+    reading = read([record(url=URL, image=image)])
+    assert not reading.articles
+    [error] = reading.errors
+    assert (error.field, error.position) == ("image", "1")
 
 
 @pytest.mark.parametrize(

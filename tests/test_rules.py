@@ -281,6 +281,20 @@ def test_the_rss_description_is_the_summary_html_escaped() -> None:
     )
 
 
+@pytest.mark.parametrize("description", [None, "Vector<T> y C++ & más"])
+def test_the_rss_channel_description_reads_as_the_text_given(description: str | None) -> None:
+    settings = FeedSettings(
+        title="Vector<T> y C++ & más", link="https://example.org/", description=description
+    )
+    reading = newsfeed.read_articles([record()], settings)
+    feed = Feed(settings, reading.articles)
+    parsed = feedparser.parse(feed.rss())
+    # feedparser gives the HTML, which a reader renders as the text.
+    assert parsed.feed.subtitle == "Vector&lt;T&gt; y C++ &amp; más"
+    assert html.unescape(parsed.feed.subtitle) == "Vector<T> y C++ & más"
+    assert findings(feed) == []
+
+
 @pytest.mark.parametrize(
     "markup",
     [

@@ -32,6 +32,7 @@ from newsfeed.model import (
 from newsfeed.rules import (
     TAG_SAFE,
     check_http_url,
+    has_scheme,
     http_uri,
     id_problem,
     id_scheme,
@@ -585,7 +586,7 @@ class RecordReader:
         raw = raw.strip()
         absolute = check_http_url(raw)
         if absolute is None:
-            if urlsplit(raw).scheme:
+            if has_scheme(raw):
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not an http(s) URL"))
             if url is None:
                 problems.append(
@@ -595,7 +596,10 @@ class RecordReader:
                     )
                 )
                 return None
-            absolute = check_http_url(urljoin(url, raw))
+            try:
+                absolute = check_http_url(urljoin(url, raw))
+            except ValueError:  # e.g. "//[::1/x", an unclosed IPv6 bracket
+                absolute = None
             if absolute is None:
                 raise RecordRejected(place.error("image", f"{_shown(raw)} is not a usable URL"))
         uri = http_uri(absolute)
@@ -852,7 +856,9 @@ def _plain(value: Any, name: str, place: Place, problems: list[Problem]) -> str:
     text, had_markup = plain_text(value)
     if had_markup:
         problems.append(place.warning(name, "markup removed; this field is plain text"))
-    return text
+    # An entity can decode to nothing but space ("&nbsp;"), which validators and
+    # readers take as blank: such a field is as empty as one never given.
+    return text if text.strip() else ""
 
 
 def _count(value: Any, name: str, part: str, place: Place) -> int | None:

@@ -11,8 +11,9 @@ serialised and add the elements feedgen has no model for:
   its tag URI. Atom titles get `type="text"` written out.
 - Publication dates (`pubDate`, `published`) are written here, where feedgen
   would put them: its RSS date switches the process-wide locale per date.
-- RSS `<description>` is HTML: the plain summary goes in escaped, so that
-  readers show its text (`a < b & c`), never markup. An item without a
+- RSS `<description>` is HTML: the plain summary (and the channel's
+  description) goes in escaped, so that readers show its text
+  (`a < b & c`), never markup. An item without a
   summary has no description, and its content stays in `content:encoded`
   (feedgen moves it into `<description>`). The RSS title is plain text with
   any `<` a browser would read as a tag escaped.
@@ -88,6 +89,11 @@ class FeedCorrections(BaseExtension):  # type: ignore[misc]
         generator = channel.find("generator")
         if generator is not None:
             generator.text = f"newsfeed {__version__}"
+        # The channel's description is HTML, as an item's is: the plain
+        # setting (or the title standing in for it) goes in escaped.
+        description = channel.find("description")
+        if description is not None and description.text:
+            description.text = escape(description.text, quote=False)
         self_link = channel.find(f"{{{ATOM_NS}}}link")
         position = channel.index(self_link) + 1 if self_link is not None else len(channel)
         for offset, (rel, href) in enumerate(self.rss_links):
