@@ -223,3 +223,22 @@ def test_a_temporary_index_is_removed_when_closed() -> None:
         folder = index.path.parent
         assert folder.name.startswith(TEMPORARY_PREFIX)
     assert not folder.exists()
+
+
+def test_a_temporary_folder_taken_for_a_leftover_before_it_was_locked_is_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp_then_another_run_cleans_up(**kwargs: str) -> str:
+        made.append(real_mkdtemp(**kwargs))
+        if len(made) == 1:
+            remove_abandoned_temporaries()  # not locked yet: taken for a killed run's
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_another_run_cleans_up)
+    with SiteIndex.temporary() as index:
+        assert len(made) == 2
+        assert index.path.parent == Path(made[1])
+        assert index.records_without_id() == 0
