@@ -8,8 +8,11 @@ any of those settings.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +21,30 @@ import newsfeed
 from newsfeed import Article, Feed, FeedSettings, Reading
 
 SITE = "https://noticias.example.org/"
+
+
+@pytest.fixture(scope="session")
+def temporary_folders() -> Iterator[Path]:
+    """Where the tests' temporary folders are made, removed once every test is done
+    (and has undone what it patched: a test may patch os.scandir)."""
+    folder = Path(tempfile.mkdtemp(prefix="newsfeed-tests-"))
+    folder.chmod(0o1777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def temporary_folder(temporary_folders: Path) -> Iterator[Path]:
+    """Temporary files go to a folder of the test's own ($TMPDIR for the processes it
+    starts): a run removes the temporary indexes that killed runs left there, and only
+    the test's own are its to judge. Like /tmp, anyone may write there (a test reads
+    as an unprivileged user)."""
+    folder = Path(tempfile.mkdtemp(dir=temporary_folders))
+    folder.chmod(0o1777)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder))
+        patch.setenv("TMPDIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import tempfile
 from collections.abc import Iterator
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from newsfeed.feed import newest_first
-from newsfeed.index import AUTHOR, CATEGORY, SiteIndex, article_digest
+from newsfeed.index import (
+    AUTHOR,
+    CATEGORY,
+    TEMPORARY_PREFIX,
+    SiteIndex,
+    article_digest,
+    remove_abandoned_temporaries,
+)
 from newsfeed.model import Article, Author, FeedSettings, Image, Place
 from newsfeed.publish import FeedPlan, Selection, Site, publish
 from newsfeed.reading import read_into
@@ -197,3 +205,40 @@ def test_publishing_a_stream_loads_no_more_articles_at_once_than_one_document_ho
     assert max(loaded) == 30
     assert sum(loaded) == 1000
     assert len(outcome.files) == 2 + 2 * 33
+
+
+def test_a_link_named_like_a_temporary_index_is_not_followed(tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "file").write_text("mine", encoding="utf-8")
+    link = Path(tempfile.gettempdir(), f"{TEMPORARY_PREFIX}link")
+    link.symlink_to(kept, target_is_directory=True)
+    remove_abandoned_temporaries()
+    assert (kept / "file").read_text(encoding="utf-8") == "mine"
+    assert link.is_symlink()
+
+
+def test_a_temporary_index_is_removed_when_closed() -> None:
+    with SiteIndex.temporary() as index:
+        folder = index.path.parent
+        assert folder.name.startswith(TEMPORARY_PREFIX)
+    assert not folder.exists()
+
+
+def test_a_temporary_folder_taken_for_a_leftover_before_it_was_locked_is_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[str] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def mkdtemp_then_another_run_cleans_up(**kwargs: str) -> str:
+        made.append(real_mkdtemp(**kwargs))
+        if len(made) == 1:
+            remove_abandoned_temporaries()  # not locked yet: taken for a killed run's
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_another_run_cleans_up)
+    with SiteIndex.temporary() as index:
+        assert len(made) == 2
+        assert index.path.parent == Path(made[1])
+        assert index.records_without_id() == 0

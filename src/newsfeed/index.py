@@ -24,10 +24,13 @@ unchanged article has the same digest in every run.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import marshal
 import os
+import shutil
 import sqlite3
+import stat
 import tempfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -51,6 +54,8 @@ from newsfeed.sources.position import Position
 #: Raised when the tables change meaning: an index of another version is built again.
 SCHEMA_VERSION = 1
 INDEX_NAME = "site-index.sqlite3"
+#: The name a temporary index's folder starts with, in the system's temporary folder.
+TEMPORARY_PREFIX = "newsfeed-index-"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 #: Subtracting from this orders newest first; every year 1-9999 stays positive.
@@ -176,6 +181,8 @@ class SiteIndex:
     def __init__(self, path: Path, *, temporary: bool = False, read_only: bool = False) -> None:
         self.path = path
         self.temporary_file = temporary and not read_only
+        #: A temporary index's folder, open and locked while the index is in use.
+        self._folder_lock: int | None = None
         if read_only:
             # Another process's view of an index this one does not change (rendering).
             self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
@@ -202,9 +209,29 @@ class SiteIndex:
 
     @classmethod
     def temporary(cls) -> SiteIndex:
-        """An index in a temporary folder, removed when closed: a build that keeps nothing."""
-        folder = tempfile.mkdtemp(prefix="newsfeed-index-")
-        return cls(Path(folder, INDEX_NAME), temporary=True)  # removed by close if it fails
+        """An index in a temporary folder, removed when closed: a build that keeps nothing.
+
+        The folder is locked (flock, released when the process dies) for as long as
+        the index is open, so that the folders of killed runs, which nothing else would
+        ever remove, are told from those in use and removed first
+        (`remove_abandoned_temporaries`).
+        """
+        remove_abandoned_temporaries()
+        while True:
+            folder = tempfile.mkdtemp(prefix=TEMPORARY_PREFIX)
+            lock = _lock_folder(folder, blocking=True)
+            if lock is not None:
+                break
+            # Another run took the folder for a killed run's before it was locked.
+        index = None
+        try:
+            index = cls(Path(folder, INDEX_NAME), temporary=True)
+        finally:
+            if index is None:  # the constructor closed what it opened
+                shutil.rmtree(folder, ignore_errors=True)
+                os.close(lock)
+        index._folder_lock = lock
+        return index
 
     def __enter__(self) -> SiteIndex:
         return self
@@ -219,6 +246,9 @@ class SiteIndex:
             remove(self.path)
             with contextlib.suppress(OSError):
                 self.path.parent.rmdir()
+        if self._folder_lock is not None:
+            os.close(self._folder_lock)  # only now: the folder is gone
+            self._folder_lock = None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -596,6 +626,48 @@ class SiteIndex:
     def forget(self, paths: Iterable[str]) -> None:
         with self.transaction() as db:
             db.executemany("DELETE FROM documents WHERE path = ?", [(p,) for p in paths])
+
+
+def remove_abandoned_temporaries() -> None:
+    """Remove the temporary index folders that killed runs left (with all their
+    articles), never one in use: a run holds its folder's lock until it ends."""
+    base = tempfile.gettempdir()
+    try:
+        names = [name for name in os.listdir(base) if name.startswith(TEMPORARY_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        folder = os.path.join(base, name)
+        lock = _lock_folder(folder, blocking=False)
+        if lock is None:
+            continue  # in use, gone, or not ours
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(lock)
+
+
+def _lock_folder(folder: str, *, blocking: bool) -> int | None:
+    """The folder `folder` opened and locked, or None if it is locked by a run (unless
+    `blocking`), not a folder of this user's (a link is not followed), or no longer there
+    under that name."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+            raise OSError
+        fcntl.flock(descriptor, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        # Removed (and perhaps made again) while this process waited for the lock.
+        now = os.stat(folder, follow_symlinks=False)
+        if (now.st_dev, now.st_ino) != (status.st_dev, status.st_ino):
+            raise OSError
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
 
 
 def remove(path: Path) -> None:

@@ -6,9 +6,11 @@ category, author or language, and fan-outs that make one feed per value);
 changed), renders each feed, keeps it under its size budget, splits older
 entries into RFC 5005 archive pages, and writes only what changed, each file
 atomically, under a lock so that two runs never interleave (the run that holds
-it first removes the temporary files a killed run left). `ping_hub` then tells
-the site's WebSub hub which feeds changed, and keeps the pings that failed for
-the next run.
+it first removes the temporary files a killed run left). With a WebSub hub,
+the feeds a run is about to write are queued for a ping before they are
+written (`.newsfeed-websub-pending.json`), so that a run killed before its
+pings leaves them to the next; `ping_hub` then tells the hub of every feed
+queued and keeps those whose ping failed queued.
 
 A document is rendered only when the digest of what it is made from (its
 settings, links and the digests of its entries) differs from the one the
@@ -71,6 +73,7 @@ from newsfeed.index import (
     Entry,
     SiteIndex,
     remove,
+    remove_abandoned_temporaries,
 )
 from newsfeed.model import (
     ArchiveLinks,
@@ -280,6 +283,7 @@ def publish(
     """
     with locked(site.out, site.lock_timeout):
         _remove_stale_temporaries(site.out)
+        remove_abandoned_temporaries()
         problems: list[Problem] = []
         path = _index_path(site, cache, problems)
         try:
@@ -556,6 +560,10 @@ class _Publisher:
         self.results: dict[Path, _Done | None] = {}
         self.restat: list[DocumentState] = []
         self.subscriptions: set[Path] = set()
+        #: With a hub, the feeds whose ping was queued before this run: still unheard.
+        self.unheard = _queued_pings(site) if site.settings.websub_hub else None
+        #: And those queued now: the unheard ones and every feed about to be written.
+        self.queued = list(self.unheard or ())
 
     def run(self) -> None:
         plans = expand(self.site, self.index)
@@ -579,6 +587,10 @@ class _Publisher:
         self._publish_jobs(pages)
         self._remove_unwanted()
         self._report()
+        if self.unheard is not None:
+            # Queued before writing were all the feeds rendered; of those, only the
+            # ones whose bytes changed need the hub.
+            _queue_pings(self.site, [*self.unheard, *changed_feed_urls(self.site, self.outcome)])
 
     def _feed_job(self, plan: FeedPlan, settings: FeedSettings, entries: list[Entry]) -> _Job:
         head = entries[: settings.limit]
@@ -703,6 +715,12 @@ class _Publisher:
         """Render and write `jobs`, recording each document once its file is in place."""
         if not jobs:
             return []
+        if self.unheard is not None:
+            urls = (_feed_url(self.site, path) for job in jobs for _, path in job.paths)
+            new = [url for url in dict.fromkeys(urls) if url and url not in self.queued]
+            if new:
+                self.queued += new
+                _queue_pings(self.site, self.queued)
         self.index.intend(
             self._key(path)
             for job in jobs
@@ -877,35 +895,44 @@ def notify_hub(
 
 
 def ping_hub(site: Site, outcome: Outcome, **options: Any) -> list[Problem]:
-    """Ping the site's hub for the feeds this run changed and those whose ping
-    failed before, so that a hub that was down hears of them on the next run.
+    """Ping the site's hub for every feed queued (by this run, or by one that was
+    killed or whose ping failed) and those `outcome` changed; keep queued those
+    whose ping failed, so that a hub that was down hears of them on the next run.
 
-    The URLs still unheard are kept in `.newsfeed-websub-pending.json` in the
-    output folder; `options` go to `notify_hub`.
+    The queue is `.newsfeed-websub-pending.json` in the output folder;
+    `options` go to `notify_hub`.
     """
     hub = site.settings.websub_hub
     if not hub:
         return []
-    pending_path = site.out / PENDING_PINGS_NAME
     with locked(site.out, site.lock_timeout):
-        stored = _read_json(pending_path)
-        pending = (
-            [url for url in stored if isinstance(url, str)] if isinstance(stored, list) else []
-        )
-        urls = list(dict.fromkeys([*pending, *changed_feed_urls(site, outcome)]))
+        urls = [*_queued_pings(site), *changed_feed_urls(site, outcome)]
         problems: list[Problem] = []
         failed = []
-        for url in urls:
+        for url in dict.fromkeys(urls):
             found = notify_hub(hub, [url], **options)
             if found:
                 failed.append(url)
                 problems.extend(found)
-        if failed:
-            write_if_changed(pending_path, (json.dumps(failed, indent=1) + "\n").encode())
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                pending_path.unlink()
+        _queue_pings(site, failed)
     return problems
+
+
+def _queued_pings(site: Site) -> list[str]:
+    """The feed URLs queued for a ping (a damaged queue is an empty one)."""
+    stored = _read_json(site.out / PENDING_PINGS_NAME)
+    return [url for url in stored if isinstance(url, str)] if isinstance(stored, list) else []
+
+
+def _queue_pings(site: Site, urls: Sequence[str]) -> None:
+    """Make the feeds `urls` (in that order, once each) what is queued for a ping."""
+    path = site.out / PENDING_PINGS_NAME
+    if urls:
+        # Atomic and fsynced: a queue that a crash lost would leave a hub unaware.
+        write_if_changed(path, (json.dumps(list(dict.fromkeys(urls)), indent=1) + "\n").encode())
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
 
 
 def _ping(hub: str, url: str, timeout: float, attempts: int, backoff: float, post: Poster) -> str:
@@ -931,11 +958,13 @@ def _ping(hub: str, url: str, timeout: float, attempts: int, backoff: float, pos
 
 def changed_feed_urls(site: Site, outcome: Outcome) -> list[str]:
     """The public URLs of the subscription files this run wrote (archives are not pinged)."""
-    base = folder_url(site.settings, "")
-    urls = []
-    for written in outcome.changed:
-        parts = written.path.relative_to(site.out).parts
-        if len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and parts[-2].isdigit():
-            continue
-        urls.append(base + "/".join(urllib.parse.quote(part) for part in parts))
-    return urls
+    urls = (_feed_url(site, written.path) for written in outcome.changed)
+    return [url for url in urls if url]
+
+
+def _feed_url(site: Site, path: Path) -> str | None:
+    """The public URL of the subscription file at `path`, or None for an archive page."""
+    parts = path.relative_to(site.out).parts
+    if len(parts) >= 3 and parts[-3] == ARCHIVE_FOLDER and parts[-2].isdigit():
+        return None
+    return folder_url(site.settings, "") + "/".join(urllib.parse.quote(p) for p in parts)
