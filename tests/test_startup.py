@@ -25,8 +25,11 @@ HEAVY = (
 )  # fmt: skip
 #: What a build of text files from the command line's options never uses: the Markdown
 #: renderer, a worker pool (one feed is too small for one), UUID keys (a database's),
-#: TOML (a configuration file's).
-NOT_IN_A_SEED_BUILD = {"cmarkgfm", "multiprocessing", "uuid", "tomllib", "tomli"}
+#: TOML (a configuration file's), the podcast checks (its feeds have no podcast elements).
+NOT_IN_A_SEED_BUILD = {
+    "cmarkgfm", "multiprocessing", "uuid", "tomllib", "tomli", "newsfeed.validate.itunes",
+    "newsfeed.validate.podcasting",
+}  # fmt: skip
 
 
 def loaded_after(code: str) -> set[str]:
