@@ -20,6 +20,7 @@ from newsfeed.rules import (
     is_absolute_iri,
     is_email,
     normalise_language,
+    split_name_email,
 )
 
 __all__ = [
@@ -342,8 +343,6 @@ def _authors(value: object) -> tuple[Author, ...]:
 
 
 def _author(item: object) -> Author:
-    from newsfeed.records import split_name_email
-
     name: object
     email: str | None
     url: str | None

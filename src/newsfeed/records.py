@@ -41,6 +41,7 @@ from newsfeed.rules import (
     is_email,
     is_media_type,
     is_uri,
+    split_name_email,
     tag_date,
     writable_datetime,
 )
@@ -106,7 +107,6 @@ _KNOWN_AUTHORS = 4096
 _MAX_DIGITS = 18
 _ENDS_IN_NUMBER = re.compile(r"(.*?)(0|[1-9][0-9]{0,17})", re.DOTALL)
 
-_NAME_WITH_EMAIL = re.compile(r"(?P<name>[^<]*?)\s*<(?P<email>[^<>]+)>\s*\Z")
 _IMAGE_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",
@@ -768,14 +768,6 @@ def html_depth(html: str) -> int:
 def split_list(field: str, text: str) -> list[str]:
     """The items of a list field given as text (LIST_SEPARATORS), without empty ones."""
     return [item.strip() for item in LIST_SEPARATORS[field].split(text) if item.strip()]
-
-
-def split_name_email(text: str) -> tuple[str, str | None]:
-    """`"Paul Monzón <paul@example.org>"` -> ("Paul Monzón", "paul@example.org")."""
-    match = _NAME_WITH_EMAIL.match(text.strip())
-    if match and match.group("name"):
-        return match.group("name"), match.group("email").strip()
-    return text, None
 
 
 def _id_uri(article_id: str, place: Place) -> str:

@@ -92,6 +92,17 @@ _EMAIL = re.compile(_ADDR_SPEC + r"\Z")
 _CONTACT = re.compile(rf"(?:{_ADDR_SPEC}(?: \(.+\))?|[^<>]+ <{_ADDR_SPEC}>)\Z")
 
 
+_NAME_WITH_EMAIL = re.compile(r"(?P<name>[^<]*?)\s*<(?P<email>[^<>]+)>\s*\Z")
+
+
+def split_name_email(text: str) -> tuple[str, str | None]:
+    """`"Paul Monzón <paul@example.org>"` -> ("Paul Monzón", "paul@example.org")."""
+    match = _NAME_WITH_EMAIL.match(text.strip())
+    if match and match.group("name"):
+        return match.group("name"), match.group("email").strip()
+    return text, None
+
+
 def is_email(value: str) -> bool:
     """An addr-spec (`name@example.org`), as Atom's `email` and RSS's people need."""
     return _EMAIL.match(value) is not None

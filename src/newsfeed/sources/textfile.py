@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from newsfeed.model import Place, Problem
-from newsfeed.records import RawRecord, split_name_email
+from newsfeed.records import RawRecord
+from newsfeed.rules import split_name_email
 from newsfeed.sources.decoding import read_text
 
 #: A header line is at most this long; longer paragraphs are body text.
