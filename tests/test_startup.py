@@ -20,8 +20,16 @@ SEED = ROOT / "tests" / "seed" / "000_3849fbab3ae65f18.txt"
 HEAVY = (
     "feedgen", "lxml", "dateutil", "nh3", "sqlite3", "sqlalchemy", "markdown", "http.client",
     "urllib.request", "newsfeed.feed", "newsfeed.records", "newsfeed.validate", "newsfeed.serve",
-    "newsfeed.sources", "newsfeed.publish", "newsfeed.config", "newsfeed.show",
+    "newsfeed.sources", "newsfeed.publish", "newsfeed.config", "newsfeed.show", "cmarkgfm",
+    "multiprocessing", "uuid", "tomllib", "tomli",
 )  # fmt: skip
+#: What a build of text files from the command line's options never uses: the Markdown
+#: renderer, a worker pool (one feed is too small for one), UUID keys (a database's),
+#: TOML (a configuration file's), the podcast checks (its feeds have no podcast elements).
+NOT_IN_A_SEED_BUILD = {
+    "cmarkgfm", "multiprocessing", "uuid", "tomllib", "tomli", "newsfeed.validate.itunes",
+    "newsfeed.validate.podcasting",
+}  # fmt: skip
 
 
 def loaded_after(code: str) -> set[str]:
@@ -60,6 +68,34 @@ def test_a_build_of_files_loads_no_database_server_or_http_code(tmp_path: Path) 
     assert loaded.isdisjoint(
         {"sqlalchemy", "newsfeed.serve", "newsfeed.show", "http.client", "urllib.request"}
     )
+
+
+@pytest.mark.parametrize("cache", [["--no-cache"], ["--cache", "cache"]])
+def test_a_build_of_the_seed_article_loads_only_what_it_uses(
+    tmp_path: Path, cache: list[str]
+) -> None:
+    argv = ["build", str(SEED), "--out", str(tmp_path / "out"), "--title", "N"]
+    argv += ["--link", "https://noticias.example.org/", "--quiet"]
+    argv += [cache[0], *(str(tmp_path / name) for name in cache[1:])]
+    loaded = loaded_after(f"from newsfeed.cli import main; main({argv!r})")
+    assert "newsfeed.feed" in loaded  # it did build
+    assert loaded.isdisjoint(NOT_IN_A_SEED_BUILD)
+
+
+def test_markdown_and_a_configuration_file_load_what_they_need(tmp_path: Path) -> None:
+    record = {"id": "a", "title": "A", "url": "https://noticias.example.org/a"}
+    record |= {"published": "2026-01-01T00:00:00Z", "body": "*b*", "body_format": "markdown"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(record))
+    site = tmp_path / "site.toml"
+    site.write_text(
+        'sources = ["a.jsonl"]\nout = "out"\ncache = false\n'
+        '[site]\ntitle = "N"\nlink = "https://noticias.example.org/"\n'
+    )
+    code = f"from newsfeed.cli import main; main(['build', '--config', {str(site)!r}, '--quiet'])"
+    loaded = loaded_after(code)
+    toml = "tomllib" if sys.version_info >= (3, 11) else "tomli"
+    assert {"newsfeed.feed", "cmarkgfm", toml} <= loaded
+    assert "<em>b</em>" in (tmp_path / "out" / "feed.json").read_text()
 
 
 @pytest.mark.parametrize("name", newsfeed.__all__)

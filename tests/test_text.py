@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsfeed.text import (
-    _MARKUP,
+    _markup_pattern,
     html_safe_text,
     markdown_to_html,
     plain_text,
@@ -271,7 +271,7 @@ def test_plain_text_never_raises_and_returns_one_stripped_line(text: str) -> Non
 
 def reference_plain_text(s: str) -> tuple[str, bool]:
     """plain_text as it was before its fast paths: every string through the full passes."""
-    kinds = [match.lastgroup for match in _MARKUP.finditer(s)]
+    kinds = [match.lastgroup for match in _markup_pattern().finditer(s)]
 
     def replace(match: re.Match[str]) -> str:
         kind = match.lastgroup
@@ -281,7 +281,8 @@ def reference_plain_text(s: str) -> tuple[str, bool]:
             return match.group("cdata_text")
         return " " if kind in ("block", "raw") else ""
 
-    text = re.sub("[ \t\n\r\f\v\x85\u2028\u2029]+", " ", _MARKUP.sub(replace, s)).strip(" ")
+    removed = _markup_pattern().sub(replace, s)
+    text = re.sub("[ \t\n\r\f\v\x85\u2028\u2029]+", " ", removed).strip(" ")
     return text, any(kind != "entity" for kind in kinds)
 
 

@@ -23,11 +23,6 @@ from newsfeed.plans import BELOW_OUT, check_plans, path_parts, path_problem
 from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 #: `[site]` holds FeedSettings, key for field; those without a default are required.
 SITE_KEYS = {field.name for field in fields(FeedSettings)}
 REQUIRED_SITE_KEYS = tuple(
@@ -84,6 +79,11 @@ def load(path: str | Path) -> SiteConfig:
         raise ConfigError(str(path), None, "file", error.strerror or str(error)) from None
     except UnicodeDecodeError as error:
         raise ConfigError(str(path), None, "file", f"not UTF-8 at byte {error.start}") from None
+    # Imported here: a build from the command line's options reads no TOML.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -41,7 +41,6 @@ import fcntl
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import sqlite3
 import tempfile
@@ -751,6 +750,8 @@ class _Publisher:
             return
         # Workers are forked: they share the loaded code, and each opens the index
         # for reading (the write-ahead log lets them read while this process records).
+        import multiprocessing  # only a build big enough for a pool pays its import
+
         context = multiprocessing.get_context("fork")
         chunk = max(1, len(jobs) // (workers * 8))
         with context.Pool(workers, _start_worker, (self.index.path,)) as pool:
@@ -797,6 +798,8 @@ class _Publisher:
 
 
 def _start_methods() -> list[str]:
+    import multiprocessing
+
     return multiprocessing.get_all_start_methods()
 
 

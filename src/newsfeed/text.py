@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 from html import escape, unescape
 from html.entities import html5
 from urllib.parse import urljoin
 
-import cmarkgfm
 import nh3
-from cmarkgfm import cmark
 
 __all__ = [
     "html_safe_text",
@@ -75,23 +74,28 @@ def _tag_pattern(names: str) -> str:
 # Some sanitisers and readers take "< script>" for a tag, as browsers never do.
 _SPACED_NAMES = "|".join(("script style " + _BLOCK_TAGS + " " + _INLINE_TAGS).split())
 
+
 # A comment, CDATA section or script never spans the opener of another one:
 # an unclosed opener then costs a scan to the next opener, not to the end of
 # the text, which keeps "<!--" repeated a million times linear.
-_MARKUP = re.compile(
-    rf"""
-    (?P<comment><!--(?:(?!<!--).)*?-->)
-    |(?P<cdata><!\[CDATA\[(?P<cdata_text>(?:(?!<!\[CDATA\[).)*?)\]\]>)
-    |(?P<raw><(?P<raw_name>script|style)\b[^<>]*>(?:(?!<(?P=raw_name)\b).)*?</(?P=raw_name)\s*>)
-    |(?P<block>{_tag_pattern(_BLOCK_TAGS)})
-    |(?P<inline>{_tag_pattern(_INLINE_TAGS)})
-    |(?P<spaced><\s+/?\s*(?:{_SPACED_NAMES})\b[^<>]*>)
-    |(?P<attributed></?[A-Za-z][^\s/<>]*\s+[^<>=]*=(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>)
-    |(?P<end></[A-Za-z][^\s/<>]*\s*>)
-    |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
-    """,
-    re.IGNORECASE | re.DOTALL | re.VERBOSE,
-)
+# Compiled when a text first holds a "<" or "&", which most of a build's never do.
+@cache
+def _markup_pattern() -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+        (?P<comment><!--(?:(?!<!--).)*?-->)
+        |(?P<cdata><!\[CDATA\[(?P<cdata_text>(?:(?!<!\[CDATA\[).)*?)\]\]>)
+        |(?P<raw><(?P<raw_name>script|style)\b[^<>]*>(?:(?!<(?P=raw_name)\b).)*?</(?P=raw_name)\s*>)
+        |(?P<block>{_tag_pattern(_BLOCK_TAGS)})
+        |(?P<inline>{_tag_pattern(_INLINE_TAGS)})
+        |(?P<spaced><\s+/?\s*(?:{_SPACED_NAMES})\b[^<>]*>)
+        |(?P<attributed></?[A-Za-z][^\s/<>]*\s+[^<>=]*=(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*>)
+        |(?P<end></[A-Za-z][^\s/<>]*\s*>)
+        |(?P<entity>&(?:\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)
+        """,
+        re.IGNORECASE | re.DOTALL | re.VERBOSE,
+    )
+
 
 # ASCII whitespace and the Unicode line breaks; no-break and thin spaces are
 # typography (French "Économie :") and are kept.
@@ -170,10 +174,10 @@ def plain_text(s: str) -> tuple[str, bool]:
         if kind == "cdata":
             # Its text is literal (entities stay as written), but may spell tags
             # a reader would render: those go like the rest.
-            return _MARKUP.sub(_without_tags, match.group("cdata_text"))
+            return _markup_pattern().sub(_without_tags, match.group("cdata_text"))
         return " " if kind in ("block", "raw") else ""
 
-    text = _MARKUP.sub(replace, s)
+    text = _markup_pattern().sub(replace, s)
     return _collapse_whitespace(text), had_markup
 
 
@@ -287,17 +291,22 @@ def _url_resolver(base_url: str) -> Callable[[str], str | None]:
     return resolve
 
 
-#: CommonMark with GitHub's tables and strikethrough, and footnotes; raw HTML
-#: is kept by the renderer ("unsafe") because it is sanitised right after.
-_MARKDOWN_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
+#: GitHub's tables and strikethrough on top of CommonMark.
 _MARKDOWN_EXTENSIONS = ["table", "strikethrough"]
 
 
 def render_markdown(text: str) -> str:
     """A Markdown body (CommonMark, with tables, strikethrough and footnotes) as
     HTML, not yet sanitised: `markdown_to_html` is what publishes."""
+    # Imported here: only a build with Markdown bodies needs the renderer.
+    import cmarkgfm
+    from cmarkgfm import cmark
+
+    # Raw HTML is kept ("unsafe") because it is sanitised right after, and
+    # footnotes are rendered.
+    options = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES
     html: str = cmarkgfm.markdown_to_html_with_extensions(
-        text, options=_MARKDOWN_OPTIONS, extensions=_MARKDOWN_EXTENSIONS
+        text, options=options, extensions=_MARKDOWN_EXTENSIONS
     )
     return html.rstrip("\n")  # cmark ends every block with a line break
 

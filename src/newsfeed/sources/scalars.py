@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from newsfeed.records import ALIASES
 
@@ -13,7 +13,9 @@ from newsfeed.records import ALIASES
 def text_id(value: Any) -> Any:
     """An id that is a UUID (a Django or PostgreSQL key) or a whole Decimal (a
     `numeric` column) as its text; any other value as it is."""
-    if isinstance(value, UUID):
+    # A UUID exists only once its module is loaded: a source of files need not load it.
+    uuid = sys.modules.get("uuid")
+    if uuid is not None and isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return str(int(value))

@@ -14,10 +14,9 @@ from __future__ import annotations
 from lxml import etree
 
 from .atom import validate_atom
+from .common import ITUNES_NAMESPACES, PODCAST_NAMESPACE
 from .findings import Finding, Level
-from .itunes import validate_itunes
 from .jsonfeed import is_json_document, validate_json_feed
-from .podcasting import validate_podcasting
 from .rss import validate_rss
 from .xml import (
     MAX_DOCUMENT_BYTES,
@@ -83,7 +82,24 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     else:
         findings.append(root_finding(root))
     if kind is not None:
-        findings.extend(validate_itunes(root, kind))
-        findings.extend(validate_podcasting(root, kind))
+        # Their checks (and tables) are loaded only for a document that uses them:
+        # neither finds anything where no element of its namespace is.
+        if _uses(root, _ITUNES_TAGS):
+            from .itunes import validate_itunes
+
+            findings.extend(validate_itunes(root, kind))
+        if _uses(root, _PODCAST_TAGS):
+            from .podcasting import validate_podcasting
+
+            findings.extend(validate_podcasting(root, kind))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+_ITUNES_TAGS = tuple(f"{{{namespace}}}*" for namespace in sorted(ITUNES_NAMESPACES))
+_PODCAST_TAGS = (f"{{{PODCAST_NAMESPACE}}}*",)
+
+
+def _uses(root: etree._Element, tags: tuple[str, ...]) -> bool:
+    # lxml filters the elements: no Python work per element of a document without any.
+    return next(root.iter(*tags), None) is not None

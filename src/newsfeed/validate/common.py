@@ -38,6 +38,13 @@ from . import findings as _limits
 from .findings import Finding, Level, omitted_finding
 from .xml import Paths, line_of, step_name
 
+# The namespace as Apple publishes it, and the capitalised spelling found in
+# old feeds, which the W3C validator also takes for it.
+ITUNES_NAMESPACES = frozenset(
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd"}
+)
+PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
+
 __all__ = [
     "ATOM_NS",
     "CONTENT_NS",

@@ -18,6 +18,7 @@ from lxml import etree
 
 from .common import (
     ATOM_NS,
+    ITUNES_NAMESPACES,
     XML_LANG,
     Report,
     Scope,
@@ -31,11 +32,7 @@ from .common import (
 from .findings import Finding
 from .xml import step_name
 
-# The namespace as Apple publishes it, and the capitalised spelling found in
-# old feeds, which the W3C validator also takes for it.
-NAMESPACES = frozenset(
-    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd"}
-)
+NAMESPACES = ITUNES_NAMESPACES
 
 # Apple's categories (Apple Podcasts, 2019 list) with their subcategories.
 CATEGORIES: Mapping[str, frozenset[str]] = {

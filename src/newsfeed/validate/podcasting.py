@@ -18,6 +18,7 @@ from lxml import etree
 
 from .common import (
     ATOM_NS,
+    PODCAST_NAMESPACE,
     Report,
     Scope,
     iri_problem,
@@ -31,7 +32,7 @@ from .common import (
 from .findings import Finding
 from .xml import step_name
 
-NAMESPACE = "https://podcastindex.org/namespace/1.0"
+NAMESPACE = PODCAST_NAMESPACE
 _PREFIX = f"{{{NAMESPACE}}}"
 
 _MEDIUMS = frozenset(
