@@ -119,15 +119,8 @@ def measure(size: int, root: Path, profile: bool, uncached_too: bool) -> dict[st
     uncached = run_build(again_config, "--no-cache") if uncached_too else None
     appended_record = synthetic.record(-2)
     appended_record["id"] = "the-appended-article"
-    source = folder / "site.jsonl"
-    size_before = source.stat().st_size
-    with source.open("a", encoding="utf-8") as file:
-        file.write(json.dumps(appended_record, ensure_ascii=False) + "\n")
-    try:
+    with synthetic.appended(folder / "site.jsonl", appended_record):
         appended = run_build(again_config)
-    finally:
-        with source.open("r+b") as file:
-            file.truncate(size_before)
     for build in (full, again, uncached, appended):
         if build is not None and build.exit_code:
             raise SystemExit(f"build failed ({build.exit_code}): {build.stderr[-2000:]}")

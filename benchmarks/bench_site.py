@@ -109,17 +109,10 @@ def main() -> None:
     shutil.rmtree(folder / "cache", ignore_errors=True)
     fresh = run_build(config)
     before = snapshot(out)
-    source = folder / "site.jsonl"
-    size = source.stat().st_size
     new = article(0)
     new["id"] = new["url"] = synthetic.SITE + "la-nueva.html"
-    with source.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(new, ensure_ascii=False) + "\n")
-    try:
+    with synthetic.appended(folder / "site.jsonl", new):
         rebuild = run_build(config)
-    finally:
-        with source.open("r+b") as handle:
-            handle.truncate(size)
     after = snapshot(out)
     written = sorted(p for p in after if before.get(p) != after[p])
     marker = new["url"].encode()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,20 @@ def write_jsonl(path: Path, count: int, seed: int = SEED) -> Path:
             handle.write("\n")
     marker.touch()
     return path
+
+
+@contextmanager
+def appended(path: Path, record: dict[str, Any]) -> Iterator[None]:
+    """The JSON Lines file at `path` with `record` as one more line, cut back to what it
+    was afterwards, so that a benchmark's input is the same for the next case."""
+    size = path.stat().st_size
+    with path.open("a", encoding="utf-8") as file:
+        file.write(json.dumps(record, ensure_ascii=False) + "\n")
+    try:
+        yield
+    finally:
+        with path.open("r+b") as file:
+            file.truncate(size)
 
 
 def settings_kwargs() -> dict[str, Any]:
