@@ -36,12 +36,13 @@ if TYPE_CHECKING:
         InputWarning,
         Place,
         Problem,
+        RawRecord,
+        Reading,
         SettingError,
         SourceError,
     )
     from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
-    from newsfeed.records import Reading
     from newsfeed.serve import Response, respond
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding, validate
@@ -61,13 +62,14 @@ _DEFINED_IN = {
         "InputWarning",
         "Place",
         "Problem",
+        "RawRecord",
+        "Reading",
         "SettingError",
         "Site",
         "SourceError",
     ),
     "newsfeed.publish": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
-    "newsfeed.records": ("Reading",),
     "newsfeed.serve": ("Response", "respond"),
     "newsfeed.sources.sql": ("SqlSource",),
     "newsfeed.validate": ("Finding", "validate"),
@@ -117,6 +119,7 @@ __all__ = [
     "Outcome",
     "Place",
     "Problem",
+    "RawRecord",
     "Reading",
     "Response",
     "Selection",

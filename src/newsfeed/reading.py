@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import TypeAlias
 
 from newsfeed.index import SiteIndex, SourceRead
-from newsfeed.model import Article, FeedSettings, Problem, SourceError
+from newsfeed.model import Article, FeedSettings, Problem, RawRecord, Reading, SourceError
 from newsfeed.progress import Progress
-from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
+from newsfeed.records import RecordReader, gc_paused
 from newsfeed.sources import (
     READERS,
     SourceFile,

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeAlias
 
-from newsfeed.model import InputWarning, Place, Problem
-from newsfeed.records import RawRecord
+from newsfeed.model import InputWarning, Place, Problem, RawRecord
 from newsfeed.sources import csvfile, jsonfile, jsonlines, sql, textfile
 from newsfeed.sources.scalars import with_text_id
 from newsfeed.sources.sql import SqlSource

@@ -37,14 +37,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import ALIASES, RawRecord
+from newsfeed.fields import ALIASES, JSON_FIELDS
+from newsfeed.model import Place, Problem, RawRecord
 from newsfeed.sources.scalars import text_id
 
 #: Rows fetched per round trip: small enough to stream, large enough to be fast.
 BATCH_SIZE = 500
-#: Fields whose column may hold a JSON array or object.
-JSON_FIELDS = frozenset({"authors", "categories", "image"})
 #: Databases fold unquoted names (PostgreSQL lowers `pubDate` to `pubdate`), so
 #: a column that is not a field name is matched to one without regard to case.
 _ALIAS_BY_FOLDED = {alias.casefold(): alias for alias in ALIASES}
