@@ -44,6 +44,12 @@ if TYPE_CHECKING:
     from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
     from newsfeed.serve import Response, respond
+    from newsfeed.sources.readers import (
+        FileReader,
+        RecordSource,
+        register_reader,
+        unregister_reader,
+    )
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding, validate
 
@@ -71,6 +77,12 @@ _DEFINED_IN = {
     "newsfeed.publish": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
     "newsfeed.serve": ("Response", "respond"),
+    "newsfeed.sources.readers": (
+        "FileReader",
+        "RecordSource",
+        "register_reader",
+        "unregister_reader",
+    ),
     "newsfeed.sources.sql": ("SqlSource",),
     "newsfeed.validate": ("Finding", "validate"),
 }
@@ -111,6 +123,7 @@ __all__ = [
     "Feed",
     "FeedPlan",
     "FeedSettings",
+    "FileReader",
     "Finding",
     "Image",
     "InputError",
@@ -121,6 +134,7 @@ __all__ = [
     "Problem",
     "RawRecord",
     "Reading",
+    "RecordSource",
     "Response",
     "Selection",
     "SettingError",
@@ -132,6 +146,8 @@ __all__ = [
     "discovery_links",
     "publish",
     "read_articles",
+    "register_reader",
     "respond",
+    "unregister_reader",
     "validate",
 ]
