@@ -9,6 +9,7 @@ A field whose reading needs another field's value asks the record for it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -83,14 +84,19 @@ def _id_uri(article_id: str, name: str, place: Place) -> str:
 
 
 def _url(record: Record, field: Field, value: Any) -> dict[str, Any]:
+    return {field.name: _normal(record, field, value, http_uri, "an absolute http(s) URL")}
+
+
+def _normal(
+    record: Record, field: Field, value: Any, normalise: Callable[[str], str | None], what: str
+) -> str | None:
+    """Text in its normal form (None when absent), or the error: it is not `what`."""
     if value is None:
-        return {field.name: None}
-    url = http_uri(value) if isinstance(value, str) else None
-    if url is None:
-        raise RecordRejected(
-            record.place.error(field.name, f"{shown(value)} is not an absolute http(s) URL")
-        )
-    return {field.name: url}
+        return None
+    normal = normalise(value) if isinstance(value, str) else None
+    if normal is None:
+        raise RecordRejected(record.place.error(field.name, f"{shown(value)} is not {what}"))
+    return normal
 
 
 def _text(record: Record, field: Field, value: Any) -> dict[str, Any]:
@@ -187,16 +193,8 @@ def _writable(when: datetime, value: Any, name: str, place: Place) -> datetime:
 
 
 def _language(record: Record, field: Field, value: Any) -> dict[str, Any]:
-    if value is None:
-        return {field.name: None}
-    tag = normalise_language(value) if isinstance(value, str) else None
-    if tag is None:
-        raise RecordRejected(
-            record.place.error(
-                field.name,
-                f"{shown(value)} is not a BCP 47 language tag (such as es, pt-BR, zh-Hant)",
-            )
-        )
+    what = "a BCP 47 language tag (such as es, pt-BR, zh-Hant)"
+    tag = _normal(record, field, value, normalise_language, what)
     return {field.name: None if tag == record.context.settings.language else tag}
 
 
