@@ -1,8 +1,9 @@
 """Reading one field of a record by its kind (see `fields.Kind`): internal.
 
 `READERS` holds one function per kind. Each takes the record being read, the
-field, and its value as given (None when absent), and returns the Article
-attributes of that field (`Field.attributes`), or raises `RecordRejected`.
+field, and its value as given (None when absent), and returns the field's
+value (for a field of several Article attributes, `Field.attributes`, their
+values in order), or raises `RecordRejected`.
 A field whose reading needs another field's value asks the record for it
 (`Record.value`), which reads that field first.
 """
@@ -38,12 +39,7 @@ from newsfeed.text import (
 )
 
 
-def _id(record: Record, field: Field, value: Any) -> dict[str, Any]:
-    entry_id, atom_id, is_url = _identity(record, field, value)
-    return {"id": entry_id, "atom_id": atom_id, "id_is_url": is_url}
-
-
-def _identity(record: Record, field: Field, value: Any) -> tuple[str, str, bool]:
+def _id(record: Record, field: Field, value: Any) -> tuple[str, str, bool]:
     """(entry id, Atom id, whether the id is the article's URL)."""
     url = record.value("url")
     published = record.value("published")
@@ -83,8 +79,8 @@ def _id_uri(article_id: str, name: str, place: Place) -> str:
     return uri
 
 
-def _url(record: Record, field: Field, value: Any) -> dict[str, Any]:
-    return {field.name: _normal(record, field, value, http_uri, "an absolute http(s) URL")}
+def _url(record: Record, field: Field, value: Any) -> str | None:
+    return _normal(record, field, value, http_uri, "an absolute http(s) URL")
 
 
 def _normal(
@@ -99,26 +95,26 @@ def _normal(
     return normal
 
 
-def _text(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _text(record: Record, field: Field, value: Any) -> str | None:
     text = plain(value, field.name, record.place, record.problems)
     if not text and field.required:
         raise RecordRejected(
             record.place.error(field.name, "missing or empty; every article needs one")
         )
-    return {field.name: text or None}
+    return text or None
 
 
-def _body_format(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _body_format(record: Record, field: Field, value: Any) -> str:
     given = "text" if value is None else value
     kind = given.strip().lower() if isinstance(given, str) else None
     if kind not in BODY_FORMATS:
         raise RecordRejected(
             record.place.error(field.name, f"{shown(given)} is not one of text, html, markdown")
         )
-    return {field.name: kind}
+    return kind
 
 
-def _body(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _body(record: Record, field: Field, value: Any) -> tuple[str | None, str | None]:
     """The sanitised HTML, and the original text of a text body."""
     kind = record.value("body_format")
     html, text = None, None
@@ -130,7 +126,7 @@ def _body(record: Record, field: Field, value: Any) -> dict[str, Any]:
         html, text = text_to_html(value) or None, value.strip() or None
     else:
         html = _sanitised(value, kind, record, field)
-    return {"body_html": html, "body_text": text}
+    return html, text
 
 
 def _sanitised(body: str, kind: str, record: Record, field: Field) -> str | None:
@@ -156,12 +152,13 @@ def _sanitised(body: str, kind: str, record: Record, field: Field) -> str | None
     return sanitize_html(body, base) or None
 
 
-def _date(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _date(record: Record, field: Field, value: Any) -> datetime:
     place = record.place
     if value is not None:
-        return {field.name: _parsed_date(record, field.name, value)}
+        return _parsed_date(record, field.name, value)
     if field.default is not None:
-        return {field.name: record.value(field.default)}
+        default: datetime = record.value(field.default)
+        return default
     fallback = record.raw.fallback_published if field.from_source else None
     if fallback is None:
         raise RecordRejected(place.error(field.name, "missing; every article needs a date"))
@@ -171,7 +168,7 @@ def _date(record: Record, field: Field, value: Any) -> dict[str, Any]:
         )
     )
     fallback = fallback.astimezone(record.context.tz)
-    return {field.name: _writable(fallback, fallback.isoformat(), field.name, place)}
+    return _writable(fallback, fallback.isoformat(), field.name, place)
 
 
 def _parsed_date(record: Record, name: str, value: Any) -> datetime:
@@ -192,15 +189,15 @@ def _writable(when: datetime, value: Any, name: str, place: Place) -> datetime:
     return writable
 
 
-def _language(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _language(record: Record, field: Field, value: Any) -> str | None:
     what = "a BCP 47 language tag (such as es, pt-BR, zh-Hant)"
     tag = _normal(record, field, value, normalise_language, what)
-    return {field.name: None if tag == record.context.settings.language else tag}
+    return None if tag == record.context.settings.language else tag
 
 
-def _text_list(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def _text_list(record: Record, field: Field, value: Any) -> tuple[str, ...]:
     if value is None:
-        return {field.name: ()}
+        return ()
     place = record.place
     if isinstance(value, str):
         items: list[Any] = split_list(field.name, value)
@@ -219,7 +216,7 @@ def _text_list(record: Record, field: Field, value: Any) -> dict[str, Any]:
         name = plain(item, field.name, place, record.problems)
         if name:
             seen.setdefault(name, None)
-    return {field.name: tuple(seen)}
+    return tuple(seen)
 
 
 READERS: dict[Kind, Reader] = {

@@ -33,14 +33,14 @@ _IMAGE_TYPES = {
 }
 
 
-def authors(record: Record, field: Field, value: Any) -> dict[str, Any]:
+def authors(record: Record, field: Field, value: Any) -> tuple[Author, ...]:
     if value is None:
-        return {field.name: ()}
+        return ()
     items = split_list(field.name, value) if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
         items = [items]
     authors = (_author(record, field.name, item) for item in items)
-    return {field.name: tuple(author for author in authors if author is not None)}
+    return tuple(author for author in authors if author is not None)
 
 
 def _author(record: Record, name: str, item: Any) -> Author | None:
@@ -112,8 +112,8 @@ def _new_author(record: Record, field: str, item: Any, problems: list[Problem]) 
     )
 
 
-def image(record: Record, field: Field, value: Any) -> dict[str, Any]:
-    return {field.name: None if value is None else _image_of(record, field.name, value)}
+def image(record: Record, field: Field, value: Any) -> Image | None:
+    return None if value is None else _image_of(record, field.name, value)
 
 
 def _image_of(record: Record, name: str, value: Any) -> Image | None:

@@ -19,6 +19,7 @@ from newsfeed.text import remove_forbidden_chars
 #: whatever else is wrong with it. A field whose reading needs another's reads
 #: that one first.
 _READ_ORDER = sorted(FIELDS, key=lambda field: not (field.required and not field.from_source))
+_ATTRIBUTES = tuple(name for field in FIELDS for name in field.attributes)
 #: The deepest a field's value may nest lists and objects (an author list
 #: nests two); a deeper value rejects its record, naming the field.
 MAX_VALUE_NESTING = 20
@@ -133,11 +134,10 @@ class RecordReader:
 
     def _build(self, fields: dict[str, Any], raw: RawRecord, problems: list[Problem]) -> Article:
         record = Record(self._context, raw, fields, problems)
-        attributes: dict[str, Any] = {}
         for field in _READ_ORDER:
-            read = record.attributes(field)
-            attributes.update((name, read[name]) for name in field.attributes)
-        return Article(place=raw.place, **attributes)
+            record.read(field)
+        values = record.values
+        return Article(place=raw.place, **{name: values[name] for name in _ATTRIBUTES})
 
 
 def _clean_chars(value: Any, name: str, place: Place, problems: list[Problem]) -> Any:

@@ -7,7 +7,7 @@ from datetime import tzinfo
 from typing import Any
 
 from newsfeed.dates import get_timezone
-from newsfeed.fields import BY_NAME, Field, Kind
+from newsfeed.fields import BY_NAME, FIELDS, Field, Kind
 from newsfeed.model import Author, FeedSettings, Place, Problem, RawRecord
 from newsfeed.rules import feed_domain
 from newsfeed.text import plain_text
@@ -47,7 +47,7 @@ class Context:
 class Record:
     """One record being read: its fields as given, and those read so far."""
 
-    __slots__ = ("_read", "context", "given", "place", "problems", "raw")
+    __slots__ = ("_read", "context", "given", "place", "problems", "raw", "values")
 
     def __init__(
         self, context: Context, raw: RawRecord, given: Mapping[str, Any], problems: list[Problem]
@@ -57,23 +57,34 @@ class Record:
         self.place = raw.place
         self.given = given
         self.problems = problems
-        self._read: dict[str, dict[str, Any]] = {}
+        #: What the fields read so far hold: each attribute of the Article, and the
+        #: value of a field that is none (the body format).
+        self.values: dict[str, Any] = {}
+        self._read: set[str] = set()
 
-    def attributes(self, field: Field) -> dict[str, Any]:
-        """The Article attributes of `field`, read once."""
-        read = self._read.get(field.name)
-        if read is None:
-            read = self._read[field.name] = self.context.readers[field.kind](
-                self, field, self.given.get(field.name)
-            )
-        return read
+    def read(self, field: Field) -> None:
+        """Read `field` into `values`, once."""
+        if field.name in self._read:
+            return
+        self._read.add(field.name)
+        value = self.context.readers[field.kind](self, field, self.given.get(field.name))
+        names = _SPREAD.get(field.name)
+        if names is None:
+            self.values[field.name] = value
+        else:
+            self.values.update(zip(names, value, strict=True))
 
     def value(self, name: str) -> Any:
-        """The value of the field `name` as read."""
-        return self.attributes(BY_NAME[name])[name]
+        """The value of the field `name`, read first if it was not yet."""
+        if name not in self._read:
+            self.read(BY_NAME[name])
+        return self.values[name]
 
 
-Reader = Callable[[Record, Field, Any], dict[str, Any]]
+#: A reader returns the field's value; one of a field that sets more than one
+#: attribute (an id, a body) returns the values of its attributes, in order.
+Reader = Callable[[Record, Field, Any], Any]
+_SPREAD = {f.name: f.attributes for f in FIELDS if len(f.attributes) > 1}
 
 
 def plain(value: Any, name: str, place: Place, problems: list[Problem]) -> str:
