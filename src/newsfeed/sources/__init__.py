@@ -4,6 +4,11 @@ One module per kind of input. A file is read by the reader registered for
 its suffix (`readers.register_reader`; a check of its content where a suffix
 is ambiguous), a folder is walked in a stable order, and a `RecordSource`
 (a database query) streams its own records; `iter_records` streams them all.
+
+Public: this package, `readers` (the registry) and `sql` (`SqlSource`). The
+modules of the built-in readers (`csvfile`, `jsonfile`, `jsonlines`,
+`textfile`) and their helpers (`decoding`, `position`, `scalars`) are
+internal: they change with newsfeed.
 """
 
 from __future__ import annotations
