@@ -5,8 +5,10 @@ RecordSource, as SqlSource is."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,6 +86,28 @@ def test_a_named_file_no_reader_takes_is_a_source_error(read, tmp_path, xml_expo
     assert [str(p) for p in reading.unreadable] == [
         f"{path}: error: not read: no reader of .xml files takes its content"
     ]
+
+
+def test_a_pipe_is_handed_to_its_reader_without_being_opened_to_check_it(
+    read, tmp_path, xml_export
+) -> None:
+    # Opened to be checked, the pipe would give its bytes to the check and leave
+    # the reader waiting for a writer that has gone.
+    pipe = tmp_path / "export.xml"
+    os.mkfifo(pipe)
+    found: list[newsfeed.Reading] = []
+    reader = threading.Thread(target=lambda: found.append(read(pipe)), daemon=True)
+    reader.start()
+    with pipe.open("w", encoding="utf-8") as writer:
+        writer.write(EXPORT)
+    reader.join(30)
+    waiting = reader.is_alive()
+    if waiting:  # let it go: a writer that opens and closes ends its wait
+        with pipe.open("w"):
+            pass
+    assert not waiting
+    [reading] = found
+    assert [a.id for a in reading.articles] == ["wp-88"]
 
 
 def test_readers_of_one_suffix_are_tried_in_turn(read, tmp_path, xml_export) -> None:
