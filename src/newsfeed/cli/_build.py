@@ -201,17 +201,18 @@ def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
         progress=progress,
     )
     report(outcome.problems)
-    if outcome.stopped == "unreadable":
-        print(
-            f"newsfeed: {len(outcome.unreadable)} source(s) could not be read: nothing written, "
-            "so the feeds keep their last good version",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    if outcome.stopped == "strict":
-        print(
-            f"newsfeed: {outcome.skipped} error(s) and --strict: nothing written", file=sys.stderr
-        )
+    if outcome.stopped is not None:
+        # This run writes nothing, but feeds that an earlier run wrote and queued for
+        # the hub (it was down, or that run was killed) are news the hub should hear.
+        report(ping_hub(site, outcome))
+        if outcome.stopped == "unreadable":
+            why = (
+                f"{len(outcome.unreadable)} source(s) could not be read: nothing written, "
+                "so the feeds keep their last good version"
+            )
+        else:
+            why = f"{outcome.skipped} error(s) and --strict: nothing written"
+        print(f"newsfeed: {why}", file=sys.stderr)
         return EXIT_FAILED
     for written in outcome.files:
         if written.status == "invalid":
