@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         Problem,
         SettingError,
         SourceError,
+        WebFeeds,
     )
     from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
@@ -63,6 +64,7 @@ _DEFINED_IN = {
         "Problem",
         "SettingError",
         "SourceError",
+        "WebFeeds",
     ),
     "newsfeed.publishing": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
@@ -122,6 +124,7 @@ __all__ = [
     "Site",
     "SourceError",
     "SqlSource",
+    "WebFeeds",
     "Written",
     "__version__",
     "discovery_links",
