@@ -33,6 +33,7 @@ from .common import (
     ATOM_NS,
     XML_BASE,
     XML_LANG,
+    Place,
     Report,
     Scope,
     atom_iri_problem,
@@ -50,8 +51,8 @@ from .common import (
     text_of,
     undefined_element,
 )
-from .findings import Finding
-from .xml import Paths, line_of, log_entries, step_name
+from .findings import MAX_FINDINGS_PER_CODE, Finding
+from .xml import line_of, log_entries, step_name
 
 _A = f"{{{ATOM_NS}}}"
 ENTRY = _A + "entry"
@@ -337,62 +338,59 @@ def _base(element: etree._Element, base: str | None) -> str | None:
 
 
 def _check_children(
+    element: etree._Element, part: _Part, checks: dict[str, _PartCheck], single: frozenset[str]
+) -> None:
+    for child in element.iterchildren(etree.Element):
+        _check_child(child, element, part, checks, single)
+
+
+def _check_child(
+    child: etree._Element,
     element: etree._Element,
     part: _Part,
     checks: dict[str, _PartCheck],
     single: frozenset[str],
-    entries: list[etree._Element] | None = None,
 ) -> None:
     report, scope, seen = part.report, part.scope, part.seen
-    for child in element.iterchildren(etree.Element):
-        tag = child.tag
-        if entries is not None:
-            if tag == ENTRY:
-                entries.append(child)
-                continue
-            if entries and tag.startswith(_A):
+    tag = child.tag
+    check = checks.get(tag)
+    if check is not None:
+        if tag in single:
+            if tag in seen:
                 report.error(
                     child,
-                    "MisplacedMetadata",
-                    f"{step_name(child)} must appear before all entries",
+                    "DuplicateElement",
+                    f"{step_name(element)} contains more than one {step_name(child)}",
                     scope,
                 )
-        check = checks.get(tag)
-        if check is not None:
-            if tag in single:
-                if tag in seen:
-                    report.error(
-                        child,
-                        "DuplicateElement",
-                        f"{step_name(element)} contains more than one {step_name(child)}",
-                        scope,
-                    )
-                seen.add(tag)
-            check(child, part)
-        elif tag.startswith(_A):
-            undefined_element(child, element, part.report, part.scope)
-        else:
-            check_extension(child, report, scope)
+            seen.add(tag)
+        check(child, part)
+    elif tag.startswith(_A):
+        undefined_element(child, element, report, scope)
+    else:
+        check_extension(child, report, scope)
 
 
 def _require(element: etree._Element, part: _Part) -> None:
     for tag in _REQUIRED:
         if tag not in part.seen:
-            part.report.error(
-                element,
-                "MissingElement",
-                f"Missing {step_name(element)} element: {tag[len(_A) :]}",
-                part.scope,
-            )
+            part.report.error(element, "MissingElement", _missing(element, tag), part.scope)
 
 
-def _check_unexpected_text(feed: etree._Element, report: Report, scope: Scope) -> None:
+def _missing(element: etree._Element, tag: str) -> Callable[[], str]:
+    """The message of a missing child, built only if the finding is listed."""
+    return lambda: f"Missing {step_name(element)} element: {tag[len(_A) :]}"
+
+
+def _check_unexpected_text(
+    feed: etree._Element, report: Report, scope: Scope, after_an_entry: bool
+) -> None:
+    """Text directly in the feed; `after_an_entry` when the walk saw some after an
+    entry it has freed since."""
     if (feed.text or "").strip():
         report.error(feed, "UnexpectedText", "Unexpected Text", scope)
-    for child in feed:
-        if (child.tail or "").strip():
-            report.error(feed, "UnexpectedText", "Unexpected Text", scope)
-            return
+    if after_an_entry or any((child.tail or "").strip() for child in feed):
+        report.error(feed, "UnexpectedText", "Unexpected Text", scope)
 
 
 _CONTENT_NEEDS_NO_SUMMARY = re.compile(r"(?:text/.*|.*[/+]xml)(?:;.*)?\Z", re.IGNORECASE)
@@ -405,7 +403,9 @@ def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: _Par
     scope.entry_id = part.id
     _require(entry, part)
     if not part.has_author and not feed.has_author:
-        report.error(entry, "MissingElement", f"Missing {step_name(entry)} element: author", scope)
+        report.error(
+            entry, "MissingElement", lambda: f"Missing {step_name(entry)} element: author", scope
+        )
     content = part.content
     if content is None:
         if not part.alternates:
@@ -422,64 +422,109 @@ def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: _Par
             report.error(entry, "MissingSummary", "Missing summary", scope)
 
 
-def validate_atom(feed: etree._Element) -> list[Finding]:
-    """Check an Atom 1.0 `<feed>` element; the tree is left as it was."""
-    report = Report()
-    feed_scope = Scope()
-    entries = _check_feed(feed, report, feed_scope)
-    findings = _schema_findings(feed, entries, feed_scope)
-    findings.extend(report.findings())
-    return findings
+class AtomWalk:
+    """The checks of an Atom `<feed>`, given its children one at a time in
+    document order (see `_walk`): the feed's own as `metadata`, its entries as
+    `entry`. A feed-level author counts for the entries after it, as in a
+    streaming validator; metadata after an entry is misplaced anyway. The
+    tree is left as it was."""
 
+    def __init__(self, feed: etree._Element) -> None:
+        self.report = Report()
+        self._feed = feed
+        self._scope = Scope()
+        self._part = _Part(self.report, self._scope, _base(feed, None), True)
+        self._schema = _take_schema()
+        self._entries = 0
+        self._stray_tail = False
+        self._first_line: dict[str, int | None] = {}
+        self._duplicates: list[tuple[Place, Scope, int | None]] = []
+        self._duplicate_count = 0
+        self._last: Place | None = None
+        _check_language(feed, self._part)
 
-def _check_feed(
-    feed: etree._Element, report: Report, feed_scope: Scope
-) -> list[tuple[etree._Element, Scope]]:
-    """Run the Python checks; return the entries, each with its scope."""
-    part = _Part(report, feed_scope, _base(feed, None), True)
-    _check_language(feed, part)
-    entries: list[etree._Element] = []
-    _check_children(feed, part, _FEED_CHECKS, _FEED_SINGLE, entries)
-    _require(feed, part)
-    _check_unexpected_text(feed, report, feed_scope)
-    if not part.has_self:
-        report.warning(feed, "MissingSelf", 'Missing atom:link with rel="self"', feed_scope)
+    def metadata(self, child: etree._Element) -> None:
+        if self._entries and child.tag.startswith(_A):
+            self.report.error(
+                child,
+                "MisplacedMetadata",
+                lambda: f"{step_name(child)} must appear before all entries",
+                self._scope,
+            )
+        _check_child(child, self._feed, self._part, _FEED_CHECKS, _FEED_SINGLE)
 
-    scoped = []
-    first_of: dict[str, etree._Element] = {}
-    duplicates: list[tuple[etree._Element, Scope]] = []
-    for entry in entries:
+    def entry(self, entry: etree._Element, place: Place) -> None:
+        report = self.report
+        report.begin()
+        self._entries += 1
+        place.fix(entry)  # for a duplicate id, found later
+        self._last = place
+        if (entry.tail or "").strip():
+            self._stray_tail = True
         # The entry's findings take its id when they are resolved, after its checks.
         scope = Scope()
-        scoped.append((entry, scope))
-        _check_entry(entry, scope, report, part)
-        if scope.entry_id:
-            if scope.entry_id in first_of:
-                duplicates.append((entry, scope))
+        _check_entry(entry, scope, report, self._part)
+        if not scope.failed and not self._schema.validate(entry):
+            children = list(entry.iterchildren(etree.Element))
+            _report_schema_errors(self._schema.error_log, entry, children, scope, report)
+        entry_id = scope.entry_id
+        if entry_id:
+            if entry_id in self._first_line:
+                self._duplicate_count += 1
+                if len(self._duplicates) < MAX_FINDINGS_PER_CODE:
+                    self._duplicates.append((place, scope, self._first_line[entry_id]))
             else:
-                first_of[scope.entry_id] = entry
-    _report_duplicates(entries, first_of, duplicates, report, feed_scope)
-    return scoped
+                self._first_line[entry_id] = line_of(entry)
+        report.settle(entry, place)
 
+    def finish(self) -> list[Finding]:
+        report, feed, scope = self.report, self._feed, self._scope
+        try:
+            _require(feed, self._part)
+            _check_unexpected_text(feed, report, scope, self._stray_tail)
+            if not self._part.has_self:
+                report.warning(feed, "MissingSelf", 'Missing atom:link with rel="self"', scope)
+            self._report_duplicates()
+            if not scope.failed:
+                self._check_metadata_schema()
+        finally:
+            _SCHEMAS.put(self._schema)
+        return report.findings()
 
-def _report_duplicates(
-    entries: list[etree._Element],
-    first_of: dict[str, etree._Element],
-    duplicates: list[tuple[etree._Element, Scope]],
-    report: Report,
-    feed_scope: Scope,
-) -> None:
-    if len(first_of) == 1 and len(duplicates) == len(entries) - 1 and duplicates:
-        report.error(entries[-1], "DuplicateIds", "All entries have the same id", feed_scope)
-        return
-    for entry, scope in duplicates:
-        first_line = line_of(first_of[scope.entry_id or ""])
-        report.warning(
-            entry,
-            "DuplicateEntries",
-            f"Two entries with the same id (the first is on line {first_line})",
-            scope,
-        )
+    def _report_duplicates(self) -> None:
+        report = self.report
+        if (
+            len(self._first_line) == 1
+            and self._duplicate_count == self._entries - 1
+            and self._duplicate_count
+            and self._last is not None
+        ):
+            report.at(
+                self._last, "error", "DuplicateIds", "All entries have the same id", self._scope
+            )
+            return
+        for place, scope, first_line in self._duplicates:
+            report.at(
+                place,
+                "warning",
+                "DuplicateEntries",
+                f"Two entries with the same id (the first is on line {first_line})",
+                scope,
+            )
+        report.tally("warning", "DuplicateEntries", self._duplicate_count - len(self._duplicates))
+
+    def _check_metadata_schema(self) -> None:
+        feed = self._feed
+        metadata = [child for child in feed.iterchildren(etree.Element) if child.tag != ENTRY]
+        # The feed without its entries; lxml takes None as the default namespace's
+        # key, which lxml-stubs does not allow for.
+        nsmap = cast("dict[str, str]", feed.nsmap)
+        shell = etree.Element(feed.tag, nsmap=nsmap)
+        for name, value in feed.attrib.items():
+            shell.set(name, value)
+        shell.extend(deepcopy(child) for child in metadata)
+        if not self._schema.validate(shell):
+            _report_schema_errors(self._schema.error_log, feed, metadata, self._scope, self.report)
 
 
 # --- The RELAX NG schema --------------------------------------------------------
@@ -496,34 +541,6 @@ def _take_schema() -> etree.RelaxNG:
     except queue.Empty:
         source = resources.files(__package__).joinpath("atom.rng").read_bytes()
         return etree.RelaxNG(etree.fromstring(source))
-
-
-def _schema_findings(
-    feed: etree._Element, entries: list[tuple[etree._Element, Scope]], feed_scope: Scope
-) -> list[Finding]:
-    """Schema errors in the parts where the Python checks found no error."""
-    schema = _take_schema()
-    try:
-        findings = []
-        paths = Paths()
-        if not feed_scope.failed:
-            metadata = [child for child in feed.iterchildren(etree.Element) if child.tag != ENTRY]
-            # The feed without its entries; lxml takes None as the default namespace's
-            # key, which lxml-stubs does not allow for.
-            nsmap = cast("dict[str, str]", feed.nsmap)
-            shell = etree.Element(feed.tag, nsmap=nsmap)
-            for name, value in feed.attrib.items():
-                shell.set(name, value)
-            shell.extend(deepcopy(child) for child in metadata)
-            if not schema.validate(shell):
-                findings.extend(_map_errors(schema.error_log, feed, metadata, feed_scope, paths))
-        for entry, scope in entries:
-            if not scope.failed and not schema.validate(entry):
-                children = list(entry.iterchildren(etree.Element))
-                findings.extend(_map_errors(schema.error_log, entry, children, scope, paths))
-        return findings
-    finally:
-        _SCHEMAS.put(schema)
 
 
 # libxml2 reports one fault as a cascade; these entries only repeat, for each
@@ -550,34 +567,28 @@ _CODES = {
 _STEP = re.compile(r"/\*\[(\d+)\]")
 
 
-def _map_errors(
+def _report_schema_errors(
     log: etree._ListErrorLog,
     top: etree._Element,
     children: list[etree._Element],
     scope: Scope,
-    paths: Paths,
-) -> list[Finding]:
-    """Turn libxml2's schema errors into findings placed on the original elements.
+    report: Report,
+) -> None:
+    """Report libxml2's schema errors on the original elements.
 
     The log's paths are positional (`/*/*[3]/*[1]`) and relative to the part
     validated, whose element children are `children` in order.
     """
     errors = [e for e in log_entries(log) if e.level >= etree.ErrorLevels.ERROR]
     specific = [e for e in errors if e.type_name not in _CASCADE] or errors[:1]
-    findings = []
     for error in specific:
-        element = _locate(error.path or "", top, children)
-        findings.append(
-            Finding(
-                "error",
-                _CODES.get(error.type_name, "InvalidAtomSchema"),
-                f"Atom schema (RFC 4287): {error.message}",
-                error.line or line_of(element),
-                paths.of(element),
-                scope.entry_id,
-            )
+        report.error(
+            _locate(error.path or "", top, children),
+            _CODES.get(error.type_name, "InvalidAtomSchema"),
+            f"Atom schema (RFC 4287): {error.message}",
+            scope,
+            line=error.line or None,
         )
-    return findings
 
 
 def _locate(path: str, top: etree._Element, children: list[etree._Element]) -> etree._Element:

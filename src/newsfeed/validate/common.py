@@ -38,13 +38,6 @@ from . import findings as _limits
 from .findings import Finding, Level, omitted_finding
 from .xml import Paths, line_of, step_name
 
-# The namespace as Apple publishes it, and the capitalised spelling found in
-# old feeds, which the W3C validator also takes for it.
-ITUNES_NAMESPACES = frozenset(
-    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd"}
-)
-PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
-
 __all__ = [
     "ATOM_NS",
     "CONTENT_NS",
@@ -69,18 +62,66 @@ class Scope:
         self.failed = False
 
 
-class Report:
-    """Collects findings cheaply; lines and paths are worked out only at the end.
+Message = str | Callable[[], str]
+"""A finding's message, or how to build it: a finding past its code's cap is
+counted and never built, so a check run a million times builds no message."""
 
-    Paths walk parent pointers, which is slow and, while a RELAX NG check of
-    one entry has diverted them, wrong; so they are resolved in `findings()`.
+
+class Entries:
+    """The entries of a feed (an RSS channel's items, an Atom feed's entries), counted
+    as they are checked: an entry's place is its number among them, and its step
+    is numbered only when there is more than one, which is known at the end."""
+
+    __slots__ = ("container", "count")
+
+    def __init__(self, container: etree._Element) -> None:
+        self.container = container
+        self.count = 0
+
+
+class Place:
+    """Where in the document an entry is, once the entry itself may be gone: its
+    number among the entries, and (from `fix`, while it is there) its step and line."""
+
+    __slots__ = ("entries", "line", "ordinal", "step")
+
+    def __init__(self, entries: Entries) -> None:
+        self.entries = entries
+        self.ordinal = entries.count
+        self.step = ""
+        self.line: int | None = None
+
+    def fix(self, entry: etree._Element) -> None:
+        if not self.step:
+            self.step = step_name(entry)
+            self.line = line_of(entry)
+
+    def path(self, container_path: str, rest: str) -> str:
+        number = f"[{self.ordinal}]" if self.entries.count > 1 else ""
+        return f"{container_path}/{self.step}{number}{rest}"
+
+
+_Pending = tuple[Level, str, Message, etree._Element, str | None, Scope, int | None]
+_Settled = tuple[Level, str, str, int | None, Place, str, Scope]
+
+
+class Report:
+    """Collects findings cheaply; lines and paths are worked out only when needed.
+
+    A finding on the feed's own elements is resolved at the end: paths walk
+    parent pointers, which is slow and, while a RELAX NG check of one entry
+    has diverted them, wrong. A finding inside an entry is settled when the
+    entry's checks are done (`settle`), with its place inside the entry, so
+    that the walk may free the entry (see `_walk`).
     """
 
-    __slots__ = ("_counts", "_pending")
+    __slots__ = ("_counts", "_mark", "_pending", "_settled")
 
     def __init__(self) -> None:
-        self._pending: list[tuple[Level, str, str, etree._Element, str | None, Scope]] = []
+        self._pending: list[_Pending] = []
+        self._settled: list[_Settled] = []
         self._counts: dict[tuple[Level, str], int] = {}
+        self._mark = 0
 
     def _keep(self, level: Level, code: str) -> bool:
         """Count a finding; False once its code has `MAX_FINDINGS_PER_CODE` listed."""
@@ -92,37 +133,89 @@ class Report:
         self,
         element: etree._Element,
         code: str,
-        message: str,
+        message: Message,
         scope: Scope,
         attr: str | None = None,
+        line: int | None = None,
     ) -> None:
         scope.failed = True
         if self._keep("error", code):
-            self._pending.append(("error", code, message, element, attr, scope))
+            self._pending.append(("error", code, message, element, attr, scope, line))
 
     def warning(
         self,
         element: etree._Element,
         code: str,
-        message: str,
+        message: Message,
         scope: Scope,
         attr: str | None = None,
     ) -> None:
         if self._keep("warning", code):
-            self._pending.append(("warning", code, message, element, attr, scope))
+            self._pending.append(("warning", code, message, element, attr, scope, None))
+
+    def at(self, place: Place, level: Level, code: str, message: Message, scope: Scope) -> None:
+        """A finding on an entry already settled (a duplicate found at the end)."""
+        if level == "error":
+            scope.failed = True
+        if self._keep(level, code):
+            self._settled.append((level, code, _built(message), place.line, place, "", scope))
+
+    def tally(self, level: Level, code: str, count: int) -> None:
+        """Count `count` more findings of `code` past its cap, without listing them."""
+        if count > 0:
+            key = (level, code)
+            self._counts[key] = self._counts.get(key, 0) + count
+
+    def begin(self) -> None:
+        """Mark the start of an entry's checks: what follows is `settle`d with it."""
+        self._mark = len(self._pending)
+
+    def settle(self, entry: etree._Element, place: Place) -> None:
+        """Resolve the findings since `begin`, all inside `entry`, at their place in it."""
+        mark = self._mark
+        if len(self._pending) == mark:
+            return
+        pending = self._pending[mark:]
+        del self._pending[mark:]
+        place.fix(entry)
+        paths = Paths(item[3] for item in pending)
+        for level, code, message, element, attr, scope, line in pending:
+            rest = paths.of(element, entry)
+            if attr is not None:
+                rest = f"{rest}/@{attr}"
+            line = line or line_of(element)
+            self._settled.append((level, code, _built(message), line, place, rest, scope))
 
     def findings(self) -> list[Finding]:
-        paths = Paths(pending[3] for pending in self._pending)
+        containers = {item[4].entries.container for item in self._settled}
+        paths = Paths([*(item[3] for item in self._pending), *containers])
         out = []
-        for level, code, message, element, attr, scope in self._pending:
+        for level, code, message, element, attr, scope, line in self._pending:
             path = paths.of(element)
             if attr is not None:
                 path = f"{path}/@{attr}"
-            out.append(Finding(level, code, message, line_of(element), path, scope.entry_id))
+            out.append(
+                Finding(
+                    level,
+                    code,
+                    _built(message),
+                    line or line_of(element),
+                    path,
+                    scope.entry_id,
+                )
+            )
+        of_container = {container: paths.of(container) for container in containers}
+        for level, code, text, line, place, rest, scope in self._settled:
+            path = place.path(of_container[place.entries.container], rest)
+            out.append(Finding(level, code, text, line, path, scope.entry_id))
         for (level, code), count in self._counts.items():
             if count > _limits.MAX_FINDINGS_PER_CODE:
                 out.append(omitted_finding(level, code, count - _limits.MAX_FINDINGS_PER_CODE))
         return out
+
+
+def _built(message: Message) -> str:
+    return message if isinstance(message, str) else message()
 
 
 _T = TypeVar("_T")

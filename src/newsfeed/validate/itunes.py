@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import cast
 
 from lxml import etree
 
+from newsfeed.rules import ITUNES_NAMESPACES
+
 from .common import (
     ATOM_NS,
-    ITUNES_NAMESPACES,
     XML_LANG,
+    Place,
     Report,
     Scope,
     html_tag_in,
@@ -31,8 +32,6 @@ from .common import (
 )
 from .findings import Finding
 from .xml import step_name
-
-NAMESPACES = ITUNES_NAMESPACES
 
 # Apple's categories (Apple Podcasts, 2019 list) with their subcategories.
 CATEGORIES: Mapping[str, frozenset[str]] = {
@@ -455,20 +454,11 @@ _OWNER_CHECKS: dict[str, _Check] = {"email": _check_email, "name": _check_limite
 _REPEATABLE = frozenset({"category"})
 
 
-_USES_ITUNES = "[*[" + " or ".join(f"namespace-uri() = '{ns}'" for ns in sorted(NAMESPACES)) + "]]"
-# The items or entries that use the namespace, found by libxml2 rather than
-# by a Python loop over every one (a feed may hold millions).
-_ENTRIES_USING_ITUNES = {
-    "rss": etree.XPath("item" + _USES_ITUNES),
-    "atom": etree.XPath("atom:entry" + _USES_ITUNES, namespaces={"atom": ATOM_NS}),
-}
-
-
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-_ANY_ITUNES = tuple(f"{{{ns}}}*" for ns in sorted(NAMESPACES))
+_ANY_ITUNES = tuple(f"{{{ns}}}*" for ns in sorted(ITUNES_NAMESPACES))
 
 
 def _itunes_children(element: etree._Element) -> list[etree._Element]:
@@ -512,28 +502,40 @@ def _check_children(
     return found
 
 
-def validate_itunes(root: etree._Element, kind: str) -> list[Finding]:
-    """The iTunes findings of an RSS (`kind` "rss") or Atom ("atom") document."""
-    if kind == "rss":
-        channel = root.find("channel")
-        id_tag = "guid"
-    else:
-        channel = root
-        id_tag = f"{{{ATOM_NS}}}id"
-    if channel is None:
-        return []
-    report = Report()
-    used = _check_children(channel, _CHANNEL_CHECKS, report, Scope())
-    entries = _ENTRIES_USING_ITUNES[kind](channel)
-    for entry in cast("list[etree._Element]", entries):
-        identifier = entry.find(id_tag)
+class ItunesWalk:
+    """The iTunes checks of an RSS (`kind` "rss") or Atom ("atom") document,
+    given its entries one at a time (see `_walk`); `channel` is the RSS
+    channel or the Atom feed, None for an RSS document without one."""
+
+    def __init__(self, root: etree._Element, kind: str, channel: etree._Element | None) -> None:
+        self.report = Report()
+        self._root = root
+        self._kind = kind
+        self._channel = channel
+        self._id_tag = "guid" if kind == "rss" else f"{{{ATOM_NS}}}id"
+        self._used = False
+
+    def metadata(self, child: etree._Element) -> None:
+        """The channel's own iTunes elements are checked at the end, all together."""
+
+    def entry(self, entry: etree._Element, place: Place) -> None:
+        report = self.report
+        report.begin()
+        identifier = entry.find(self._id_tag)
         scope = Scope(None if identifier is None else text_of(identifier) or None)
-        _check_children(entry, _ITEM_CHECKS, report, scope)
-        used = True
-        _check_enclosures(entry, kind, report, scope)
-    if used:
-        _check_channel_has_all(root, channel, kind, report)
-    return report.findings()
+        if _check_children(entry, _ITEM_CHECKS, report, scope):
+            self._used = True
+            _check_enclosures(entry, self._kind, report, scope)
+        report.settle(entry, place)
+
+    def finish(self) -> list[Finding]:
+        channel = self._channel
+        if channel is None:
+            return []
+        report = self.report
+        if _check_children(channel, _CHANNEL_CHECKS, report, Scope()) or self._used:
+            _check_channel_has_all(self._root, channel, self._kind, report)
+        return report.findings()
 
 
 def _check_enclosures(entry: etree._Element, kind: str, report: Report, scope: Scope) -> None:

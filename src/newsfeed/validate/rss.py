@@ -12,6 +12,7 @@ from newsfeed.rules import WEBFEEDS_NS, is_unique_enough_guid
 from .common import (
     ATOM_NS,
     Check,
+    Place,
     Report,
     Scope,
     check_atom_link,
@@ -406,41 +407,45 @@ _ITEM_CHECKS: dict[str, _Check] = {
 
 
 def _check_children(
+    element: etree._Element, part: _Part, checks: dict[str, _Check], single: frozenset[str]
+) -> None:
+    for child in element.iterchildren(etree.Element):
+        _check_child(child, element, part, checks, single)
+
+
+def _check_child(
+    child: etree._Element,
     element: etree._Element,
     part: _Part,
     checks: dict[str, _Check],
     single: frozenset[str],
-    items: bool = False,
 ) -> None:
     report, scope, seen = part.report, part.scope, part.seen
-    for child in element.iterchildren(etree.Element):
-        tag = child.tag
-        check = checks.get(tag)
-        if check is not None:
-            if tag in single:
-                if tag in seen:
-                    report.error(
-                        child,
-                        "DuplicateElement",
-                        f"{step_name(element)} contains more than one {tag}",
-                        scope,
-                    )
-                seen.add(tag)
-            elif tag == "enclosure":
-                if tag in seen:
-                    report.warning(
-                        child, "DuplicateEnclosure", "item contains more than one enclosure", scope
-                    )
-                seen.add(tag)
-            check(child, part)
-        elif items and tag == "item":
-            pass  # checked one at a time afterwards, not held in a list
-        elif "}" not in tag:
-            undefined_element(child, element, part.report, part.scope)
-        elif tag.startswith(_WEBFEEDS):
-            _check_webfeeds(child, element, part)
-        else:
-            check_extension(child, report, scope)
+    tag = child.tag
+    check = checks.get(tag)
+    if check is not None:
+        if tag in single:
+            if tag in seen:
+                report.error(
+                    child,
+                    "DuplicateElement",
+                    f"{step_name(element)} contains more than one {tag}",
+                    scope,
+                )
+            seen.add(tag)
+        elif tag == "enclosure":
+            if tag in seen:
+                report.warning(
+                    child, "DuplicateEnclosure", "item contains more than one enclosure", scope
+                )
+            seen.add(tag)
+        check(child, part)
+    elif "}" not in tag:
+        undefined_element(child, element, report, scope)
+    elif tag.startswith(_WEBFEEDS):
+        _check_webfeeds(child, element, part)
+    else:
+        check_extension(child, report, scope)
 
 
 # Feedly's channel elements (http://webfeeds.org/rss/1.0). No specification
@@ -530,26 +535,26 @@ def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Ele
     return channel
 
 
-def validate_rss(rss: etree._Element) -> list[Finding]:
-    """Check an `<rss>` element; the tree is left as it was."""
-    report = Report()
-    channel_scope = Scope()
-    channel = _check_root(rss, report, channel_scope)
-    if channel is None:
-        return report.findings()
+class RssWalk:
+    """The checks of an `<rss>` document, given its channel's children one at a
+    time in document order (see `_walk`): the channel's own as `metadata`, its
+    items as `entry`; the tree is left as it was."""
 
-    part = _Part(report, channel_scope)
-    _check_children(channel, part, _CHANNEL_CHECKS, _CHANNEL_SINGLE, items=True)
-    for tag, code in _CHANNEL_REQUIRED:
-        if tag not in part.seen:
-            report.error(channel, code, f"Missing channel element: {tag}", channel_scope)
-    if not part.has_self:
-        report.warning(
-            channel, "MissingAtomSelfLink", 'Missing atom:link with rel="self"', channel_scope
-        )
+    def __init__(self, rss: etree._Element, channel: etree._Element | None) -> None:
+        self.report = Report()
+        self._rss = rss
+        self._channel = channel
+        self._scope = Scope()
+        self._part = _Part(self.report, self._scope)
+        self._guids: dict[str, int | None] = {}
 
-    guids: dict[str, int | None] = {}
-    for item in channel.iterchildren("item"):
+    def metadata(self, child: etree._Element) -> None:
+        assert self._channel is not None
+        _check_child(child, self._channel, self._part, _CHANNEL_CHECKS, _CHANNEL_SINGLE)
+
+    def entry(self, item: etree._Element, place: Place) -> None:
+        report = self.report
+        report.begin()
         # The item's findings take its guid when they are resolved, after its checks.
         scope = Scope()
         item_part = _Part(report, scope)
@@ -568,14 +573,31 @@ def validate_rss(rss: etree._Element) -> list[Finding]:
         if guid is None:
             report.warning(item, "MissingGuid", "item should contain a guid element", scope)
         elif guid_text:
+            guids = self._guids
             if guid_text in guids:
+                first = guids[guid_text]
                 report.error(
                     guid,
                     "DuplicateValue",
-                    f"guid values must not be duplicated within a feed: {guid_text!r} "
-                    f"(first on line {guids[guid_text]})",
+                    lambda: (
+                        f"guid values must not be duplicated within a feed: {guid_text!r} "
+                        f"(first on line {first})"
+                    ),
                     scope,
                 )
             else:
                 guids[guid_text] = line_of(guid)
-    return report.findings()
+        report.settle(item, place)
+
+    def finish(self) -> list[Finding]:
+        report, scope = self.report, self._scope
+        channel = _check_root(self._rss, report, scope)
+        if channel is not None:
+            for tag, code in _CHANNEL_REQUIRED:
+                if tag not in self._part.seen:
+                    report.error(channel, code, f"Missing channel element: {tag}", scope)
+            if not self._part.has_self:
+                report.warning(
+                    channel, "MissingAtomSelfLink", 'Missing atom:link with rel="self"', scope
+                )
+        return report.findings()
