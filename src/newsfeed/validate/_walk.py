@@ -20,8 +20,8 @@ from lxml import etree
 
 from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, PODCAST_NS
 
+from ._report import Entries, Place
 from .atom import AtomWalk
-from .common import Entries, Place
 from .findings import Finding
 from .rss import RssWalk
 from .xml import FeedFormat, detect_format, entity_findings, root_finding, syntax_finding

@@ -15,14 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from .common import (
-    iri_problem,
-    is_language,
-    is_media_type,
-    is_rfc3339,
-    relative_reference_in,
-)
-from .findings import MAX_FINDINGS_PER_CODE, Finding, Level, omitted_finding
+from newsfeed.rules import iri_problem
+
+from ._values import is_language, is_media_type, is_rfc3339, relative_reference_in
+from .findings import Cap, Finding, Level
 
 VERSION_1_1 = "https://jsonfeed.org/version/1.1"
 VERSION_1 = "https://jsonfeed.org/version/1"
@@ -224,21 +220,18 @@ class _Checker:
 
     def __init__(self) -> None:
         self._found: list[Finding] = []
-        self._counts: dict[tuple[Level, str], int] = {}
+        self._cap = Cap()
         self._entry: str | None = None
         self._keys = _FEED_KEYS_1_1
         self._item_keys = _ITEM_KEYS_1_1
         self._version = "1.1"
 
     def add(self, level: Level, code: str, message: str, path: str) -> None:
-        count = self._counts[level, code] = self._counts.get((level, code), 0) + 1
-        if count <= MAX_FINDINGS_PER_CODE:
+        if self._cap.keep(level, code):
             self._found.append(Finding(level, code, message, None, path, self._entry))
 
     def findings(self) -> list[Finding]:
-        for (level, code), count in self._counts.items():
-            if count > MAX_FINDINGS_PER_CODE:
-                self._found.append(omitted_finding(level, code, count - MAX_FINDINGS_PER_CODE))
+        self._found.extend(self._cap.omitted())
         self._found.sort(key=Finding.sort_key)
         return self._found
 

@@ -16,21 +16,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from newsfeed.rules import PODCAST_NS
+from newsfeed.rules import ATOM_NS, PODCAST_NS, iri_problem, is_http_url
 
-from .common import (
-    ATOM_NS,
-    Place,
-    Report,
-    Scope,
-    iri_problem,
-    is_email,
-    is_http_url,
-    is_language,
-    is_media_type,
-    rfc822_problem,
-    text_of,
-)
+from ._report import Place, Report, Scope, text_of
+from ._values import is_email, is_language, is_media_type, rfc822_problem
 from .findings import Finding
 from .xml import step_name
 

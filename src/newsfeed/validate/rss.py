@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from lxml import etree
 
-from newsfeed.rules import WEBFEEDS_NS, is_unique_enough_guid
+from newsfeed.rules import ATOM_NS, iri_problem, is_unique_enough_guid
 
-from .common import (
-    ATOM_NS,
-    Check,
+from ._extensions import (
+    check_atom_link,
+    check_extension,
+    check_type_attr,
+    check_url_attr,
+)
+from ._report import (
     Place,
     Report,
     Scope,
-    check_atom_link,
-    check_extension,
-    check_html,
-    check_language_code,
-    check_type_attr,
-    check_url_attr,
-    html_tag_in,
-    iri_problem,
-    is_contact,
-    is_http_url,
-    is_non_negative_integer,
     missing_attribute,
-    rfc822_problem,
     text_of,
     undefined_element,
-    uri_problem,
 )
+from ._rss_parts import (
+    Part,
+    PartCheck,
+    check_cloud,
+    check_contact,
+    check_date,
+    check_description,
+    check_full_url,
+    check_image,
+    check_language,
+    check_plain_text,
+    check_skip_days,
+    check_skip_hours,
+    check_text_input,
+    check_ttl,
+)
+from ._values import is_non_negative_integer, uri_problem
+from ._webfeeds import WEBFEEDS, check_webfeeds
 from .findings import Finding
 from .xml import line_of, step_name
 
@@ -52,248 +58,23 @@ _CHANNEL_SINGLE = frozenset(
 _ITEM_SINGLE = frozenset(
     ["title", "link", "description", "author", "comments", "guid", "pubDate", "source"]
 )
-_DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 
 
-class _Part:
-    """What the checks of the channel or of one item learn about it."""
-
-    __slots__ = ("guid", "has_self", "report", "scope", "seen")
-
-    def __init__(self, report: Report, scope: Scope) -> None:
-        self.report = report
-        self.scope = scope
-        self.seen: set[str] = set()
-        self.has_self = False
-        self.guid: etree._Element | None = None
-
-
-_Check = Callable[[etree._Element, "_Part"], None]
-
-
-def _on_part(check: Check) -> _Check:
-    """A check shared with the extensions, run on the channel's or an item's part."""
-    return lambda element, part: check(element, part.report, part.scope)
-
-
-def _check_full_url(element: etree._Element, part: _Part) -> None:
-    value = text_of(element)
-    problem = uri_problem(value)
-    if problem == "UriNotIri":
-        part.report.error(
-            element,
-            "UriNotIri",
-            f"{step_name(element)} must be a URI, not an IRI: {value!r}",
-            part.scope,
-        )
-    elif problem is not None:
-        part.report.error(
-            element,
-            "InvalidFullLink",
-            f"{step_name(element)} must be a full and valid URL: {value!r}",
-            part.scope,
-        )
-
-
-def _check_date(element: etree._Element, part: _Part) -> None:
-    value = text_of(element)
-    code = rfc822_problem(value)
-    if code == "IncorrectDOW":
-        part.report.error(element, code, f"Incorrect day of week: {value!r}", part.scope)
-    elif code == "ProblematicalRFC822Date":
-        part.report.warning(
-            element,
-            code,
-            f"{step_name(element)} has a zone that is not a whole half hour: {value!r}",
-            part.scope,
-        )
-    elif code is not None:
-        part.report.error(
-            element,
-            code,
-            f"{step_name(element)} must be an RFC-822 date-time with a four-digit year: {value!r}",
-            part.scope,
-        )
-
-
-def _check_plain_text(element: etree._Element, part: _Part) -> None:
-    tag = html_tag_in(element.text or "")
-    if tag is not None:
-        part.report.warning(
-            element,
-            "ContainsHTML",
-            f"{step_name(element)} should not contain HTML: {tag!r}",
-            part.scope,
-        )
-
-
-_check_html = _on_part(check_html)
-_check_language = _on_part(check_language_code)
-
-
-def _check_contact(element: etree._Element, part: _Part) -> None:
-    value = text_of(element)
-    if not is_contact(value):
-        part.report.error(
-            element,
-            "InvalidContact",
-            f"Invalid email address in {step_name(element)}: {value!r}",
-            part.scope,
-        )
-
-
-def _check_ttl(element: etree._Element, part: _Part) -> None:
-    value = text_of(element)
-    if not is_non_negative_integer(value):
-        part.report.error(
-            element,
-            "InvalidInteger",
-            f"{step_name(element)} must be an integer: {value!r}",
-            part.scope,
-        )
-
-
-def _check_cloud(element: etree._Element, part: _Part) -> None:
-    for attr in ("domain", "port", "path", "registerProcedure", "protocol"):
-        if element.get(attr) is None:
-            missing_attribute(element, attr, part.report, part.scope)
-    port = element.get("port")
-    if port is not None and not is_non_negative_integer(port):
-        part.report.error(
-            element,
-            "InvalidIntegerAttribute",
-            f"port attribute of {step_name(element)} must be a positive integer",
-            part.scope,
-            "port",
-        )
-
-
-def _check_children_named(
-    element: etree._Element,
-    part: _Part,
-    required: tuple[str, ...],
-    checks: dict[str, Callable[[etree._Element, _Part], None]],
-) -> None:
-    """A channel sub-element made of named children (image, textInput)."""
-    seen = set()
-    for child in element.iterchildren(etree.Element):
-        tag = child.tag
-        if tag in required or tag in checks:
-            seen.add(tag)
-            check = checks.get(tag)
-            if check is not None:
-                check(child, part)
-        elif "}" not in tag:
-            undefined_element(child, element, part.report, part.scope)
-    for tag in required:
-        if tag not in seen:
-            part.report.error(
-                element,
-                "MissingElement",
-                f"Missing {step_name(element)} element: {tag}",
-                part.scope,
-            )
-
-
-def _check_bounded(limit: int, code: str) -> Callable[[etree._Element, _Part], None]:
-    def check(element: etree._Element, part: _Part) -> None:
-        value = text_of(element)
-        if not is_non_negative_integer(value) or not 0 < int(value) <= limit:
-            part.report.error(
-                element,
-                code,
-                f"{step_name(element)} must be between 1 and {limit}: {value!r}",
-                part.scope,
-            )
-
-    return check
-
-
-_IMAGE_CHECKS: dict[str, _Check] = {
-    "url": _check_full_url,
-    "link": _check_full_url,
-    "title": _check_plain_text,
-    "width": _check_bounded(144, "InvalidWidth"),
-    "height": _check_bounded(400, "InvalidHeight"),
-    "description": _check_plain_text,
-}
-_TEXT_INPUT_CHECKS: dict[str, _Check] = {"link": _check_full_url}
-
-
-def _check_image(element: etree._Element, part: _Part) -> None:
-    _check_children_named(element, part, ("url", "title", "link"), _IMAGE_CHECKS)
-
-
-def _check_text_input(element: etree._Element, part: _Part) -> None:
-    _check_children_named(
-        element, part, ("title", "description", "name", "link"), _TEXT_INPUT_CHECKS
-    )
-
-
-def _check_skip(
-    child_tag: str,
-    valid: Callable[[str], bool],
-    code: str,
-    limit: int,
-    too_many: str,
-    too_many_message: str,
-) -> Callable[[etree._Element, _Part], None]:
-    def check(element: etree._Element, part: _Part) -> None:
-        count = 0
-        for child in element.iterchildren(etree.Element):
-            if child.tag != child_tag:
-                if "}" not in child.tag:
-                    undefined_element(child, element, part.report, part.scope)
-                continue
-            count += 1
-            value = text_of(child)
-            if not valid(value):
-                part.report.error(
-                    child, code, f"{child_tag} value is not valid: {value!r}", part.scope
-                )
-        if count > limit:
-            part.report.error(element, too_many, too_many_message, part.scope)
-
-    return check
-
-
-def _is_hour(value: str) -> bool:
-    return is_non_negative_integer(value) and int(value) < 24
-
-
-_check_skip_hours = _check_skip(
-    "hour",
-    _is_hour,
-    "InvalidHour",
-    24,
-    "NotEnoughHoursInTheDay",
-    "skipHours can not contain more than 24 hour elements",
-)
-_check_skip_days = _check_skip(
-    "day",
-    _DAYS.__contains__,
-    "InvalidDay",
-    7,
-    "EightDaysAWeek",
-    "skipDays can not contain more than 7 day elements",
-)
-
-
-def _check_nothing(element: etree._Element, part: _Part) -> None:
+def _check_nothing(element: etree._Element, part: Part) -> None:
     """Known elements whose content RSS leaves free."""
 
 
-def _check_channel_atom_link(element: etree._Element, part: _Part) -> None:
+def _check_channel_atom_link(element: etree._Element, part: Part) -> None:
     check_atom_link(element, part.report, part.scope, None, True)
     if element.get("rel") == "self":
         part.has_self = True
 
 
-def _check_item_atom_link(element: etree._Element, part: _Part) -> None:
+def _check_item_atom_link(element: etree._Element, part: Part) -> None:
     check_atom_link(element, part.report, part.scope, None, False)
 
 
-def _check_enclosure(element: etree._Element, part: _Part) -> None:
+def _check_enclosure(element: etree._Element, part: Part) -> None:
     report, scope = part.report, part.scope
     check_url_attr(element, "url", report, scope)
     length = element.get("length")
@@ -314,7 +95,7 @@ def _check_enclosure(element: etree._Element, part: _Part) -> None:
     check_type_attr(element, report, scope)
 
 
-def _check_guid(element: etree._Element, part: _Part) -> None:
+def _check_guid(element: etree._Element, part: Part) -> None:
     if part.guid is None:
         part.guid = element
     value = text_of(element)
@@ -354,7 +135,7 @@ def _check_guid(element: etree._Element, part: _Part) -> None:
         )
 
 
-def _check_source(element: etree._Element, part: _Part) -> None:
+def _check_source(element: etree._Element, part: Part) -> None:
     url = element.get("url")
     if url is None:
         missing_attribute(element, "url", part.report, part.scope)
@@ -368,46 +149,46 @@ def _check_source(element: etree._Element, part: _Part) -> None:
         )
 
 
-_CHANNEL_CHECKS: dict[str, _Check] = {
-    "title": _check_plain_text,
-    "link": _check_full_url,
+_CHANNEL_CHECKS: dict[str, PartCheck] = {
+    "title": check_plain_text,
+    "link": check_full_url,
     "description": _check_nothing,
-    "language": _check_language,
+    "language": check_language,
     "copyright": _check_nothing,
-    "managingEditor": _check_contact,
-    "webMaster": _check_contact,
-    "pubDate": _check_date,
-    "lastBuildDate": _check_date,
+    "managingEditor": check_contact,
+    "webMaster": check_contact,
+    "pubDate": check_date,
+    "lastBuildDate": check_date,
     "category": _check_nothing,
     "generator": _check_nothing,
-    "docs": _check_full_url,
-    "cloud": _check_cloud,
-    "ttl": _check_ttl,
-    "image": _check_image,
+    "docs": check_full_url,
+    "cloud": check_cloud,
+    "ttl": check_ttl,
+    "image": check_image,
     "rating": _check_nothing,
-    "textInput": _check_text_input,
-    "textinput": _check_text_input,
-    "skipHours": _check_skip_hours,
-    "skipDays": _check_skip_days,
+    "textInput": check_text_input,
+    "textinput": check_text_input,
+    "skipHours": check_skip_hours,
+    "skipDays": check_skip_days,
     _ATOM_LINK: _check_channel_atom_link,
 }
-_ITEM_CHECKS: dict[str, _Check] = {
-    "title": _check_plain_text,
-    "link": _check_full_url,
-    "description": _check_html,
-    "author": _check_contact,
+_ITEM_CHECKS: dict[str, PartCheck] = {
+    "title": check_plain_text,
+    "link": check_full_url,
+    "description": check_description,
+    "author": check_contact,
     "category": _check_nothing,
-    "comments": _check_full_url,
+    "comments": check_full_url,
     "enclosure": _check_enclosure,
     "guid": _check_guid,
-    "pubDate": _check_date,
+    "pubDate": check_date,
     "source": _check_source,
     _ATOM_LINK: _check_item_atom_link,
 }
 
 
 def _check_children(
-    element: etree._Element, part: _Part, checks: dict[str, _Check], single: frozenset[str]
+    element: etree._Element, part: Part, checks: dict[str, PartCheck], single: frozenset[str]
 ) -> None:
     for child in element.iterchildren(etree.Element):
         _check_child(child, element, part, checks, single)
@@ -416,8 +197,8 @@ def _check_children(
 def _check_child(
     child: etree._Element,
     element: etree._Element,
-    part: _Part,
-    checks: dict[str, _Check],
+    part: Part,
+    checks: dict[str, PartCheck],
     single: frozenset[str],
 ) -> None:
     report, scope, seen = part.report, part.scope, part.seen
@@ -442,69 +223,10 @@ def _check_child(
         check(child, part)
     elif "}" not in tag:
         undefined_element(child, element, report, scope)
-    elif tag.startswith(_WEBFEEDS):
-        _check_webfeeds(child, element, part)
+    elif tag.startswith(WEBFEEDS):
+        check_webfeeds(child, element, report, scope)
     else:
         check_extension(child, report, scope)
-
-
-# Feedly's channel elements (http://webfeeds.org/rss/1.0). No specification
-# defines them, only Feedly's examples, so problems are warnings: a reader
-# that does not know them ignores them.
-_WEBFEEDS = f"{{{WEBFEEDS_NS}}}"
-_HEX_COLOR = re.compile(r"[0-9A-Fa-f]{6}\Z")
-_WEBFEEDS_ATTRIBUTES = {"cover": ("image",), "related": ("layout", "target")}
-_WEBFEEDS_ELEMENTS = frozenset({"icon", "logo", "accentColor", "cover", "related", "analytics"})
-
-
-def _check_webfeeds(element: etree._Element, parent: etree._Element, part: _Part) -> None:
-    report, scope = part.report, part.scope
-    name = str(element.tag)[len(_WEBFEEDS) :]
-    if name not in _WEBFEEDS_ELEMENTS:
-        report.warning(
-            element, "UndefinedElement", f"Unknown webfeeds element: {step_name(element)}", scope
-        )
-        return
-    if parent.tag != "channel":
-        report.warning(
-            element,
-            "MisplacedWebfeeds",
-            f"{step_name(element)} belongs in the channel, not in {step_name(parent)}",
-            scope,
-        )
-    text = text_of(element)
-    if name in ("icon", "logo") and not is_http_url(text):
-        report.warning(
-            element,
-            "InvalidWebfeedsURL",
-            f"{step_name(element)} must be an absolute http(s) URL: {text!r}",
-            scope,
-        )
-    elif name == "accentColor" and not _HEX_COLOR.match(text):
-        report.warning(
-            element,
-            "InvalidAccentColor",
-            f"{step_name(element)} must be six hex digits without '#': {text!r}",
-            scope,
-        )
-    for attr in _WEBFEEDS_ATTRIBUTES.get(name, ()):
-        if element.get(attr) is None:
-            report.warning(
-                element,
-                "MissingAttribute",
-                f"Missing {step_name(element)} attribute: {attr}",
-                scope,
-                attr,
-            )
-    image = element.get("image")
-    if name == "cover" and image is not None and not is_http_url(image):
-        report.warning(
-            element,
-            "InvalidWebfeedsURL",
-            f"{step_name(element)} image must be an absolute http(s) URL: {image!r}",
-            scope,
-            "image",
-        )
 
 
 def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Element | None:
@@ -545,7 +267,7 @@ class RssWalk:
         self._rss = rss
         self._channel = channel
         self._scope = Scope()
-        self._part = _Part(self.report, self._scope)
+        self._part = Part(self.report, self._scope)
         self._guids: dict[str, int | None] = {}
 
     def metadata(self, child: etree._Element) -> None:
@@ -557,7 +279,7 @@ class RssWalk:
         report.begin()
         # The item's findings take its guid when they are resolved, after its checks.
         scope = Scope()
-        item_part = _Part(report, scope)
+        item_part = Part(report, scope)
         _check_children(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
         guid = item_part.guid
         guid_text = text_of(guid) if guid is not None else ""
