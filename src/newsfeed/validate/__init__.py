@@ -7,6 +7,17 @@ touching it. Findings come sorted by line, path and code.
 This package imports nothing from the rest of newsfeed but its rules
 (`newsfeed.rules`, which reading uses too) and the bounded reads of
 `newsfeed.files`: the feed writer imports it, never the other way round.
+
+The public surface is what `__all__` names. Every module is internal: those
+named with a leading underscore, and `findings` (the `Finding` value and the
+cap of findings per code), `xml` (safe parsing; `safe_parser` also serves
+`show`), `rss`, `atom`, `jsonfeed` (`names_json_feed_part` also serves the
+command line), `itunes` and `podcasting`, each the checks of its format or
+namespace. In the order a document goes through them: `xml`, `_walk` (the
+walk that feeds each format's checks one entry at a time), `rss`/`atom` with
+their `_rss_parts`/`_atom_parts`/`_atom_schema`, `_extensions`, `_webfeeds`,
+`itunes`, `podcasting`; all report through `_report` and judge values with
+`_values`.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from newsfeed.rules import ATOM_NS, XML_BASE, XML_LANG, id_problem, iri_problem
 from ._extensions import check_atom_link, check_extension, resolvable
 from ._report import (
     Check,
+    ChildChecks,
     Report,
     Scope,
     missing_attribute,
@@ -249,7 +250,7 @@ def _check_content(element: etree._Element, part: Part) -> None:
 
 def _check_source(element: etree._Element, part: Part) -> None:
     source = Part(part.report, part.scope, base_of(element, part.base), False)
-    check_children(element, source, FEED_CHECKS, FEED_SINGLE)
+    CHILDREN.all(element, source, FEED_CHECKS, FEED_SINGLE)
     if source.has_author:
         part.has_author = True
 
@@ -308,35 +309,15 @@ def base_of(element: etree._Element, base: str | None) -> str | None:
     return urljoin(base, own) if base is not None else None
 
 
-def check_children(
-    element: etree._Element, part: Part, checks: dict[str, PartCheck], single: frozenset[str]
-) -> None:
-    for child in element.iterchildren(etree.Element):
-        check_child(child, element, part, checks, single)
+def _is_own(tag: str) -> bool:
+    return tag.startswith(A)
 
 
-def check_child(
-    child: etree._Element,
-    element: etree._Element,
-    part: Part,
-    checks: dict[str, PartCheck],
-    single: frozenset[str],
+def _check_foreign(
+    element: etree._Element, parent: etree._Element, report: Report, scope: Scope
 ) -> None:
-    report, scope, seen = part.report, part.scope, part.seen
-    tag = child.tag
-    check = checks.get(tag)
-    if check is not None:
-        if tag in single:
-            if tag in seen:
-                report.error(
-                    child,
-                    "DuplicateElement",
-                    f"{step_name(element)} contains more than one {step_name(child)}",
-                    scope,
-                )
-            seen.add(tag)
-        check(child, part)
-    elif tag.startswith(A):
-        undefined_element(child, element, report, scope)
-    else:
-        check_extension(child, report, scope)
+    check_extension(element, report, scope)
+
+
+CHILDREN: ChildChecks[Part] = ChildChecks(_is_own, _check_foreign)
+"""How the children of an Atom feed, entry or source are checked."""

@@ -15,7 +15,15 @@ from newsfeed.rules import (
     is_http_url,
 )
 
-from ._report import Check, Report, Scope, missing_attribute, value_check
+from ._report import (
+    Check,
+    Report,
+    Scope,
+    check_attribute,
+    found_check,
+    missing_attribute,
+    value_check,
+)
 from ._values import (
     atom_iri_problem,
     is_language,
@@ -24,6 +32,7 @@ from ._values import (
     is_w3cdtf,
     not_html_in,
     relative_reference_in,
+    words,
 )
 from .xml import step_name
 
@@ -51,15 +60,15 @@ def _check_integer_attrs(
     element: etree._Element, attrs: tuple[str, ...], report: Report, scope: Scope
 ) -> None:
     for attr in attrs:
-        value = element.get(attr)
-        if value is not None and not is_non_negative_integer(value):
-            report.error(
-                element,
-                "InvalidIntegerAttribute",
-                f"{attr} attribute of {step_name(element)} must be a positive integer: {value!r}",
-                scope,
-                attr,
-            )
+        check_attribute(
+            element,
+            attr,
+            is_non_negative_integer,
+            "InvalidIntegerAttribute",
+            f"{attr} attribute of {{name}} must be a positive integer: {{value!r}}",
+            report,
+            scope,
+        )
 
 
 def check_type_attr(element: etree._Element, report: Report, scope: Scope) -> None:
@@ -158,30 +167,22 @@ check_language_code = value_check(
 )
 
 
+# content:encoded, and RSS's own description: HTML whose links should be absolute.
+check_relative_references = found_check(
+    relative_reference_in,
+    "ContainsRelRef",
+    "{name} should not contain relative URL references: {found!r}",
+)
+_check_not_html = found_check(
+    not_html_in, "NotHtml", "{name} must be HTML, with < and & escaped in text: {found!r}"
+)
+
+
 def check_html(element: etree._Element, report: Report, scope: Scope) -> None:
     """RSS's own description: HTML (plain text in it is "not HTML", as the W3C
     validator warns) whose links should be absolute."""
-    stray = not_html_in(element.text or "")
-    if stray is not None:
-        report.warning(
-            element,
-            "NotHtml",
-            f"{step_name(element)} must be HTML, with < and & escaped in text: {stray!r}",
-            scope,
-        )
+    _check_not_html(element, report, scope)
     check_relative_references(element, report, scope)
-
-
-def check_relative_references(element: etree._Element, report: Report, scope: Scope) -> None:
-    """content:encoded, and RSS's own description: HTML whose links should be absolute."""
-    ref = relative_reference_in(element.text or "")
-    if ref is not None:
-        report.warning(
-            element,
-            "ContainsRelRef",
-            f"{step_name(element)} should not contain relative URL references: {ref!r}",
-            scope,
-        )
 
 
 _MEDIA_CHECKS: dict[object, Check] = {
@@ -220,12 +221,10 @@ def check_extension(element: etree._Element, report: Report, scope: Scope) -> No
 
 
 # Registered link relations the W3C validator knows (IANA, RFC 4287/5005/5023, WebSub).
-_LINK_RELATIONS = frozenset(
-    (  # noqa: SIM905 (a word list reads better than 22 quoted strings)
-        "alternate current describedby edit edit-media enclosure first hub last license "
-        "next next-archive payment prev-archive previous related replies search self "
-        "service up via"
-    ).split()
+_LINK_RELATIONS = words(
+    "alternate current describedby edit edit-media enclosure first hub last license "
+    "next next-archive payment prev-archive previous related replies search self "
+    "service up via"
 )
 _FEED_TYPES = frozenset({"application/atom+xml", "application/rss+xml", "application/rdf+xml"})
 _IANA_RELATION = "http://www.iana.org/assignments/relation/"
@@ -268,21 +267,13 @@ def check_atom_link(
             )
         elif problem == "relative" and not resolvable(own_base, base):
             if rel == "self" and feed_level:
-                report.warning(
-                    element,
-                    "RelativeSelf",
-                    f"Relative href value on self link: {href!r}",
-                    scope,
-                    "href",
-                )
+                code, message = "RelativeSelf", f"Relative href value on self link: {href!r}"
             else:
-                report.warning(
-                    element,
-                    "ContainsRelRef",
-                    f"{step_name(element)} should not contain relative URL references: {href!r}",
-                    scope,
-                    "href",
+                code = "ContainsRelRef"
+                message = (
+                    f"{step_name(element)} should not contain relative URL references: {href!r}"
                 )
+            report.warning(element, code, message, scope, "href")
     kind = element.get("type")
     if kind is not None:
         if not is_media_type(kind):
@@ -297,24 +288,24 @@ def check_atom_link(
                 scope,
                 "type",
             )
-    hreflang = element.get("hreflang")
-    if hreflang is not None and not is_language(hreflang):
-        report.error(
-            element,
-            "InvalidLanguage",
-            f"hreflang must be an ISO-639 language code: {hreflang!r}",
-            scope,
-            "hreflang",
-        )
-    length = element.get("length")
-    if length is not None and not is_non_negative_integer(length):
-        report.error(
-            element,
-            "InvalidNonNegativeInteger",
-            f"length must be a non-negative integer: {length!r}",
-            scope,
-            "length",
-        )
+    check_attribute(
+        element,
+        "hreflang",
+        is_language,
+        "InvalidLanguage",
+        "hreflang must be an ISO-639 language code: {value!r}",
+        report,
+        scope,
+    )
+    check_attribute(
+        element,
+        "length",
+        is_non_negative_integer,
+        "InvalidNonNegativeInteger",
+        "length must be a non-negative integer: {value!r}",
+        report,
+        scope,
+    )
 
 
 def resolvable(own_base: str | None, base: str | None) -> bool:

@@ -9,7 +9,8 @@ one inside an entry, when the entry is settled (see `_walk`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Generic, Protocol, TypeVar
 
 from lxml import etree
 
@@ -98,8 +99,7 @@ class Report:
         line: int | None = None,
     ) -> None:
         scope.failed = True
-        if self._cap.keep("error", code):
-            self._pending.append(("error", code, message, element, attr, scope, line))
+        self._add("error", element, code, message, scope, attr, line)
 
     def warning(
         self,
@@ -109,8 +109,20 @@ class Report:
         scope: Scope,
         attr: str | None = None,
     ) -> None:
-        if self._cap.keep("warning", code):
-            self._pending.append(("warning", code, message, element, attr, scope, None))
+        self._add("warning", element, code, message, scope, attr, None)
+
+    def _add(
+        self,
+        level: Level,
+        element: etree._Element,
+        code: str,
+        message: Message,
+        scope: Scope,
+        attr: str | None,
+        line: int | None,
+    ) -> None:
+        if self._cap.keep(level, code):
+            self._pending.append((level, code, message, element, attr, scope, line))
 
     def at(self, place: Place, level: Level, code: str, message: Message, scope: Scope) -> None:
         """A finding on an entry already settled (a duplicate found at the end)."""
@@ -197,6 +209,105 @@ def value_check(
         if not valid(value):
             report.error(
                 element, code, lambda: message.format(name=step_name(element), value=value), scope
+            )
+
+    return check
+
+
+class Part(Protocol):
+    """What the checks of one part of a feed (a channel, item, feed, entry or
+    source) share: where they report, and the names of the children seen."""
+
+    report: Report
+    scope: Scope
+    seen: set[str]
+
+
+P = TypeVar("P", bound=Part)
+Foreign = Callable[[etree._Element, etree._Element, Report, Scope], None]
+"""The check of a child in a namespace other than the format's own (child, parent, ...)."""
+
+
+class ChildChecks(Generic[P]):
+    """How a format checks the children of its parts: each child gets its check
+    from the part's table (once, if it may appear once); a child in the format's
+    `own` namespace without one is undefined; any other goes to `foreign`."""
+
+    __slots__ = ("_foreign", "_own")
+
+    def __init__(self, own: Callable[[str], bool], foreign: Foreign) -> None:
+        self._own = own
+        self._foreign = foreign
+
+    def all(
+        self,
+        element: etree._Element,
+        part: P,
+        checks: Mapping[str, Callable[[etree._Element, P], None]],
+        single: frozenset[str],
+    ) -> None:
+        for child in element.iterchildren(etree.Element):
+            self.one(child, element, part, checks, single)
+
+    def one(
+        self,
+        child: etree._Element,
+        parent: etree._Element,
+        part: P,
+        checks: Mapping[str, Callable[[etree._Element, P], None]],
+        single: frozenset[str],
+    ) -> None:
+        report, scope, seen = part.report, part.scope, part.seen
+        tag = child.tag
+        check = checks.get(tag)
+        if check is not None:
+            if tag in single:
+                if tag in seen:
+                    report.error(
+                        child,
+                        "DuplicateElement",
+                        lambda: f"{step_name(parent)} contains more than one {step_name(child)}",
+                        scope,
+                    )
+                seen.add(tag)
+            check(child, part)
+        elif self._own(tag):
+            undefined_element(child, parent, report, scope)
+        else:
+            self._foreign(child, parent, report, scope)
+
+
+def check_attribute(
+    element: etree._Element,
+    attr: str,
+    valid: Callable[[str], bool],
+    code: str,
+    message: str,
+    report: Report,
+    scope: Scope,
+) -> None:
+    """An attribute that, where present, must be `valid`, else an error of `code`;
+    `message` names the element `{name}` and the attribute's value `{value}`."""
+    value = element.get(attr)
+    if value is not None and not valid(value):
+        report.error(
+            element,
+            code,
+            lambda: message.format(name=step_name(element), value=value),
+            scope,
+            attr,
+        )
+
+
+def found_check(find: Callable[[str], str | None], code: str, message: str) -> Check:
+    """The check that `find` finds nothing in an element's text, else a warning of
+    `code`; `message` names the element `{name}` and what was found `{found}`."""
+
+    def check(element: etree._Element, report: Report, scope: Scope) -> None:
+        found = find(element.text or "")
+        if found is not None:
+            report.warning(
+                element, code, lambda: message.format(name=step_name(element), found=found), scope
             )
 
     return check

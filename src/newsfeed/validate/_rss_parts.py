@@ -13,6 +13,7 @@ from ._report import (
     Check,
     Report,
     Scope,
+    found_check,
     missing_attribute,
     text_of,
     undefined_element,
@@ -86,15 +87,9 @@ def check_date(element: etree._Element, part: Part) -> None:
         )
 
 
-def check_plain_text(element: etree._Element, part: Part) -> None:
-    tag = html_tag_in(element.text or "")
-    if tag is not None:
-        part.report.warning(
-            element,
-            "ContainsHTML",
-            f"{step_name(element)} should not contain HTML: {tag!r}",
-            part.scope,
-        )
+check_plain_text = on_part(
+    found_check(html_tag_in, "ContainsHTML", "{name} should not contain HTML: {found!r}")
+)
 
 
 check_description = on_part(check_html)

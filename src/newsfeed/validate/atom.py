@@ -27,6 +27,7 @@ from typing import cast
 from lxml import etree
 
 from ._atom_parts import (
+    CHILDREN,
     ENTRY,
     ENTRY_CHECKS,
     ENTRY_SINGLE,
@@ -38,8 +39,6 @@ from ._atom_parts import (
     A,
     Part,
     base_of,
-    check_child,
-    check_children,
     check_language,
 )
 from ._atom_schema import give_back, report_schema_errors, take_schema
@@ -80,7 +79,7 @@ _CONTENT_NEEDS_NO_SUMMARY = re.compile(r"(?:text/.*|.*[/+]xml)(?:;.*)?\Z", re.IG
 def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: Part) -> None:
     part = Part(report, scope, base_of(entry, feed.base), False)
     check_language(entry, part)
-    check_children(entry, part, ENTRY_CHECKS, ENTRY_SINGLE)
+    CHILDREN.all(entry, part, ENTRY_CHECKS, ENTRY_SINGLE)
     scope.entry_id = part.id
     _require(entry, part)
     if not part.has_author and not feed.has_author:
@@ -132,7 +131,7 @@ class AtomWalk:
                 lambda: f"{step_name(child)} must appear before all entries",
                 self._scope,
             )
-        check_child(child, self._feed, self._part, FEED_CHECKS, FEED_SINGLE)
+        CHILDREN.one(child, self._feed, self._part, FEED_CHECKS, FEED_SINGLE)
 
     def entry(self, entry: etree._Element, place: Place) -> None:
         report = self.report

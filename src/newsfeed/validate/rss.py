@@ -13,12 +13,12 @@ from ._extensions import (
     check_url_attr,
 )
 from ._report import (
+    ChildChecks,
     Place,
     Report,
     Scope,
     missing_attribute,
     text_of,
-    undefined_element,
 )
 from ._rss_parts import (
     Part,
@@ -36,7 +36,7 @@ from ._rss_parts import (
     check_text_input,
     check_ttl,
 )
-from ._values import is_non_negative_integer, uri_problem
+from ._values import is_non_negative_integer, uri_problem, words
 from ._webfeeds import WEBFEEDS, check_webfeeds
 from .findings import Finding
 from .xml import line_of, step_name
@@ -48,12 +48,10 @@ _CHANNEL_REQUIRED = (
     ("link", "MissingLink"),
     ("description", "MissingDescription"),
 )
-_CHANNEL_SINGLE = frozenset(
-    (  # noqa: SIM905 (a word list reads better than 19 quoted strings)
-        "title link description language copyright managingEditor webMaster pubDate "
-        "lastBuildDate generator docs cloud ttl image rating textInput textinput "
-        "skipHours skipDays"
-    ).split()
+_CHANNEL_SINGLE = words(
+    "title link description language copyright managingEditor webMaster pubDate "
+    "lastBuildDate generator docs cloud ttl image rating textInput textinput "
+    "skipHours skipDays"
 )
 _ITEM_SINGLE = frozenset(
     ["title", "link", "description", "author", "comments", "guid", "pubDate", "source"]
@@ -76,6 +74,11 @@ def _check_item_atom_link(element: etree._Element, part: Part) -> None:
 
 def _check_enclosure(element: etree._Element, part: Part) -> None:
     report, scope = part.report, part.scope
+    if "enclosure" in part.seen:
+        report.warning(
+            element, "DuplicateEnclosure", "item contains more than one enclosure", scope
+        )
+    part.seen.add("enclosure")
     check_url_attr(element, "url", report, scope)
     length = element.get("length")
     if length is None:
@@ -187,46 +190,20 @@ _ITEM_CHECKS: dict[str, PartCheck] = {
 }
 
 
-def _check_children(
-    element: etree._Element, part: Part, checks: dict[str, PartCheck], single: frozenset[str]
-) -> None:
-    for child in element.iterchildren(etree.Element):
-        _check_child(child, element, part, checks, single)
+def _is_own(tag: str) -> bool:
+    return "}" not in tag  # RSS 2.0 elements have no namespace
 
 
-def _check_child(
-    child: etree._Element,
-    element: etree._Element,
-    part: Part,
-    checks: dict[str, PartCheck],
-    single: frozenset[str],
+def _check_foreign(
+    element: etree._Element, parent: etree._Element, report: Report, scope: Scope
 ) -> None:
-    report, scope, seen = part.report, part.scope, part.seen
-    tag = child.tag
-    check = checks.get(tag)
-    if check is not None:
-        if tag in single:
-            if tag in seen:
-                report.error(
-                    child,
-                    "DuplicateElement",
-                    f"{step_name(element)} contains more than one {tag}",
-                    scope,
-                )
-            seen.add(tag)
-        elif tag == "enclosure":
-            if tag in seen:
-                report.warning(
-                    child, "DuplicateEnclosure", "item contains more than one enclosure", scope
-                )
-            seen.add(tag)
-        check(child, part)
-    elif "}" not in tag:
-        undefined_element(child, element, report, scope)
-    elif tag.startswith(WEBFEEDS):
-        check_webfeeds(child, element, report, scope)
+    if str(element.tag).startswith(WEBFEEDS):
+        check_webfeeds(element, parent, report, scope)
     else:
-        check_extension(child, report, scope)
+        check_extension(element, report, scope)
+
+
+_CHILDREN: ChildChecks[Part] = ChildChecks(_is_own, _check_foreign)
 
 
 def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Element | None:
@@ -272,7 +249,7 @@ class RssWalk:
 
     def metadata(self, child: etree._Element) -> None:
         assert self._channel is not None
-        _check_child(child, self._channel, self._part, _CHANNEL_CHECKS, _CHANNEL_SINGLE)
+        _CHILDREN.one(child, self._channel, self._part, _CHANNEL_CHECKS, _CHANNEL_SINGLE)
 
     def entry(self, item: etree._Element, place: Place) -> None:
         report = self.report
@@ -280,7 +257,7 @@ class RssWalk:
         # The item's findings take its guid when they are resolved, after its checks.
         scope = Scope()
         item_part = Part(report, scope)
-        _check_children(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
+        _CHILDREN.all(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
         guid = item_part.guid
         guid_text = text_of(guid) if guid is not None else ""
         scope.entry_id = guid_text or None
