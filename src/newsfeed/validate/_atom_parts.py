@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, XML_BASE, XML_LANG, id_problem, iri_problem
+from newsfeed.rules import ATOM_NS, XHTML_NS, XML_BASE, XML_LANG, id_problem, iri_problem
 
 from ._extensions import check_atom_link, check_extension, resolvable
 from ._report import (
@@ -49,7 +49,7 @@ _CONTENT, SUMMARY, _RIGHTS, _SUBTITLE = (
 )
 _GENERATOR, _ICON, _LOGO, _SOURCE = A + "generator", A + "icon", A + "logo", A + "source"
 _NAME, _EMAIL, _URI = A + "name", A + "email", A + "uri"
-_XHTML_DIV = "{http://www.w3.org/1999/xhtml}div"
+_XHTML_DIV = f"{{{XHTML_NS}}}div"
 
 FEED_SINGLE = frozenset({_ID, _TITLE, _UPDATED, _GENERATOR, _ICON, _LOGO, _RIGHTS, _SUBTITLE})
 ENTRY_SINGLE = frozenset({_ID, _TITLE, _UPDATED, _PUBLISHED, _CONTENT, _RIGHTS, _SOURCE, SUMMARY})

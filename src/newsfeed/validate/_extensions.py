@@ -202,7 +202,8 @@ EXTENSION_CHECKS: dict[object, Check] = {
     f"{{{CONTENT_NS}}}encoded": check_relative_references,
 }
 
-_MEDIA_NO_SLASH = "{http://search.yahoo.com/mrss}"
+# The namespace as some feeds misspell it, without its trailing slash.
+_MEDIA_NO_SLASH = "{" + MEDIA_NS.rstrip("/") + "}"
 
 
 def check_unlisted_extension(element: etree._Element, report: Report, scope: Scope) -> None:

@@ -24,7 +24,14 @@ from ._report import Entries, Place
 from .atom import AtomWalk
 from .findings import Finding
 from .rss import RssWalk
-from .xml import FeedFormat, detect_format, entity_findings, root_finding, syntax_finding
+from .xml import (
+    SAFE_OPTIONS,
+    FeedFormat,
+    detect_format,
+    entity_findings,
+    root_finding,
+    syntax_finding,
+)
 
 _ENTRY_TAGS: dict[FeedFormat, str] = {"rss": "item", "atom": f"{{{ATOM_NS}}}entry"}
 # The tags whose events the walk over bytes needs: the root, the RSS channel, the entries.
@@ -199,11 +206,7 @@ def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
         events=("start", "end"),
         tag=_EVENT_TAGS,
         encoding=encoding or None,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        dtd_validation=False,
+        **SAFE_OPTIONS,
     )
     stream = _Stream()
     try:

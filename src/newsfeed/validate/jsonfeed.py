@@ -14,15 +14,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from newsfeed.rules import iri_problem
+from newsfeed.rules import JSON_FEED_1, JSON_FEED_1_1, iri_problem
 
 from ._json_lines import escape, with_lines
 from ._values import is_language, is_media_type, is_rfc3339, relative_reference_in
 from .findings import Cap, Finding, Level
 
-VERSION_1_1 = "https://jsonfeed.org/version/1.1"
-VERSION_1 = "https://jsonfeed.org/version/1"
-_VERSIONS = {VERSION_1_1: "1.1", VERSION_1: "1.0"}
+_VERSIONS = {JSON_FEED_1_1: "1.1", JSON_FEED_1: "1.0"}
 
 _STRING, _URL, _DATE, _LANGUAGE, _BOOLEAN = "string", "url", "date", "language", "boolean"
 
@@ -176,7 +174,7 @@ class _Checker:
             self.add(
                 "error",
                 "InvalidJSONFeedVersion",
-                f"version must be {VERSION_1_1!r} (or {VERSION_1!r} for JSON Feed 1.0): "
+                f"version must be {JSON_FEED_1_1!r} (or {JSON_FEED_1!r} for JSON Feed 1.0): "
                 f"{_shown(version)}",
                 "/version",
             )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable
-from typing import BinaryIO, Literal, cast
+from typing import BinaryIO, Literal, TypedDict, cast
 
 from lxml import etree
 
@@ -51,17 +51,29 @@ _ENTITY_MESSAGE = (
 )
 
 
+class _SafeOptions(TypedDict):
+    resolve_entities: bool
+    load_dtd: bool
+    no_network: bool
+    huge_tree: bool
+    dtd_validation: bool
+
+
+SAFE_OPTIONS: _SafeOptions = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "no_network": True,
+    "huge_tree": False,
+    "dtd_validation": False,
+}
+"""The options of every parse of a document from anyone (see above), by a
+parser or by `iterparse`."""
+
+
 def safe_parser(encoding: str | None = None) -> etree.XMLParser:
-    """A parser for a document from anyone (see above); a fresh one for each
-    document, since parsers keep an error log and are not thread-safe."""
-    return etree.XMLParser(
-        encoding=encoding,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        dtd_validation=False,
-    )
+    """A parser for a document from anyone; a fresh one for each document, since
+    parsers keep an error log and are not thread-safe."""
+    return etree.XMLParser(encoding=encoding, **SAFE_OPTIONS)
 
 
 Source = bytes | str | os.PathLike[str] | BinaryIO
