@@ -26,6 +26,7 @@ from typing import Literal
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from newsfeed.fields import field_of_element
 from newsfeed.files import write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputError, InputWarning, Problem
 from newsfeed.records import gc_paused
@@ -55,25 +56,7 @@ MEDIA_TYPES: dict[Format, str] = {
 }
 
 #: Which record field an element of our output comes from, to name it in messages.
-_FIELD_OF_ELEMENT = {
-    "title": "title",
-    "link": "url",
-    "guid": "id",
-    "id": "id",
-    "description": "summary",
-    "summary": "summary",
-    "encoded": "body",
-    "content": "body",
-    "pubDate": "published",
-    "published": "published",
-    "updated": "updated",
-    "creator": "authors",
-    "author": "authors",
-    "category": "categories",
-    "enclosure": "image",
-    "thumbnail": "image",
-    "lang": "language",
-}
+_FIELD_OF_ELEMENT = field_of_element()
 
 
 def _element_of(path: str) -> str:

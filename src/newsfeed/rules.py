@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from encodings import idna
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # --- Namespaces ----------------------------------------------------------------
 
@@ -310,6 +310,19 @@ def tag_date(when: datetime) -> str:
     """The date of a tag URI made for an article: the UTC date of its instant, so
     that the id depends on when it was published, not on how the date was written."""
     return when.astimezone(timezone.utc).date().isoformat()
+
+
+def feed_domain(link: str) -> str:
+    """The authority of the site's link, as RFC 4151 tag URIs want it: lower-case
+    ASCII (an international domain in its IDNA form)."""
+    host = urlsplit(link).hostname or "localhost"
+    return idna_host(host) or "localhost"
+
+
+def tag_uri(domain: str, when: datetime, specific: str) -> str:
+    """An RFC 4151 tag URI dated with the UTC day of `when`; `specific` is
+    percent-encoded where the RFC does not allow it."""
+    return f"tag:{domain},{tag_date(when)}:{quote(specific, safe=TAG_SAFE)}"
 
 
 # --- Dates ------------------------------------------------------------------------------
