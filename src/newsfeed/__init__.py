@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         Reading,
         SettingError,
         SourceError,
+        WebFeeds,
     )
     from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
@@ -72,6 +73,7 @@ _DEFINED_IN = {
         "Reading",
         "SettingError",
         "SourceError",
+        "WebFeeds",
     ),
     "newsfeed.publishing": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
@@ -139,6 +141,7 @@ __all__ = [
     "Site",
     "SourceError",
     "SqlSource",
+    "WebFeeds",
     "Written",
     "__version__",
     "discovery_links",

@@ -30,6 +30,16 @@ WEBFEEDS_NS = "http://webfeeds.org/rss/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
 XML_BASE = f"{{{XML_NS}}}base"
+#: Apple's podcast namespace as Apple publishes it, and the capitalised spelling
+#: found in old feeds, which the W3C validator also takes for it.
+ITUNES_NAMESPACES = frozenset(
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd"}
+)
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+#: The `version` of a JSON Feed 1.1 document, and of a JSON Feed 1.0 one.
+JSON_FEED_1_1 = "https://jsonfeed.org/version/1.1"
+JSON_FEED_1 = "https://jsonfeed.org/version/1"
 
 #: How bad a problem or a finding is: an error keeps something from publishing.
 Level = Literal["error", "warning"]
