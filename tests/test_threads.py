@@ -18,14 +18,14 @@ def test_an_atom_render_started_during_an_rss_render_does_not_change_its_links(
     shared: Feed = build(rich)
     atom: dict[str, bytes] = {}
     rival = threading.Thread(target=lambda: atom.update(data=shared.render("atom").data))
-    real_rss_tree = newsfeed.feed.rss_tree
+    real_rss_document = newsfeed.feed.rss_document
 
-    def rss_tree_with_a_rival(fg):  # type: ignore[no-untyped-def]
+    def rss_document_with_a_rival(fg):  # type: ignore[no-untyped-def]
         rival.start()
-        rival.join(timeout=0.5)  # without the lock, the rival repoints the links meanwhile
-        return real_rss_tree(fg)
+        rival.join(timeout=0.5)  # the rival renders meanwhile, from the same Feed
+        return real_rss_document(fg)
 
-    monkeypatch.setattr(newsfeed.feed, "rss_tree", rss_tree_with_a_rival)
+    monkeypatch.setattr(newsfeed.feed, "rss_document", rss_document_with_a_rival)
     rss = shared.render("rss").data
     rival.join(timeout=30)
 

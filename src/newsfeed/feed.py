@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -30,13 +29,12 @@ from newsfeed.files import write_if_changed
 from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputError, InputWarning, Problem
 from newsfeed.records import gc_paused
 from newsfeed.render.atom import MEDIA_TYPE as ATOM_MEDIA_TYPE
-from newsfeed.render.atom import atom_tree
+from newsfeed.render.atom import atom_document, atom_model
 from newsfeed.render.content import content_html
-from newsfeed.render.feedgen_model import build_feedgen, serialize, set_links
 from newsfeed.render.jsonfeed import MEDIA_TYPE as JSON_MEDIA_TYPE
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import MEDIA_TYPE as RSS_MEDIA_TYPE
-from newsfeed.render.rss import rss_tree
+from newsfeed.render.rss import rss_document, rss_model
 from newsfeed.validate import (
     MAX_DOCUMENT_BYTES,
     Finding,
@@ -134,9 +132,7 @@ class Feed:
         self.settings = settings
         self.archive = archive
         self.articles: tuple[Article, ...] = tuple(newest_first(articles)[: settings.limit])
-        # RSS and Atom share one feedgen model whose links each document sets:
-        # a web app's threads must not build two documents from it at once.
-        self._model_lock = threading.Lock()
+        self._models: dict[Literal["rss", "atom"], FeedGenerator] = {}
 
     def url(self, format: Format) -> str:
         """Where the file of `format` is served: the base URL plus its file name."""
@@ -164,32 +160,37 @@ class Feed:
         return tuple(content_html(article) for article in self.articles)
 
     def to_feedgen(self, format: Literal["rss", "atom"] = "rss") -> FeedGenerator:
-        """A fresh feedgen model of this feed, the one `render(format)` serialises:
-        newsfeed's corrections registered, the links of `format`'s document and the id set.
+        """A fresh feedgen model of this feed's document of `format`, the one
+        `render(format)` serialises, with newsfeed's extension registered.
 
         Load further feedgen extensions on it (podcast, geo, ...) and call
         `rss_str()` / `atom_str()` as with any FeedGenerator.
         """
-        fg = self._build_feedgen()
-        self._set_document(fg, format)
-        return fg
+        return self._feedgen(format, self.articles, self.contents)
 
-    @cached_property
-    def _model(self) -> FeedGenerator:
-        """The feedgen model `render` serialises, built once for both RSS and Atom:
-        each document only sets its own links (and id) on it before it is built."""
-        return self._build_feedgen()
+    def _model(self, format: Literal["rss", "atom"]) -> FeedGenerator:
+        """The model `render(format)` serialises, built once. Serialising does not
+        change it, so threads may render from it at once."""
+        model = self._models.get(format)
+        if model is None:
+            model = self._models.setdefault(format, self.to_feedgen(format))
+        return model
 
-    def _build_feedgen(self) -> FeedGenerator:
+    def _feedgen(
+        self,
+        format: Literal["rss", "atom"],
+        articles: tuple[Article, ...],
+        contents: tuple[str, ...],
+    ) -> FeedGenerator:
         archived = self.archive is not None and self.archive.is_archive
-        return build_feedgen(self.settings, self.articles, self.contents, archived)
-
-    def _set_document(self, fg: FeedGenerator, format: Literal["rss", "atom"]) -> None:
-        """Point `fg` at the document of `format`: its self and related links, and the id."""
-        set_links(
-            fg, self.settings, self.url(format), MEDIA_TYPES[format], self.related_links(format)
+        related = self.related_links(format)
+        if format == "rss":
+            return rss_model(
+                self.settings, articles, contents, self.url(format), related, archived
+            )
+        return atom_model(
+            self.settings, articles, contents, self.url(format), self.id, related, archived
         )
-        fg.id(self.id)
 
     def render(self, format: Format) -> Document:
         """The document of `format`, validated."""
@@ -199,10 +200,7 @@ class Feed:
                 findings = tuple(validate_json_feed(data))
                 problems = self._problems(format, findings, self.articles)
                 return Document(format, FILE_NAMES[format], data, findings, problems)
-            with self._model_lock:
-                self._set_document(self._model, format)
-                root = rss_tree(self._model) if format == "rss" else atom_tree(self._model)
-            data = serialize(root)
+            root, data = _document(self._model(format), format)
             findings = self._check_built(root, data)
             left_out: list[Problem] = []
             articles, contents = self.articles, self.contents
@@ -216,23 +214,10 @@ class Feed:
                 ]
                 articles = tuple(a for a, _ in kept)
                 contents = tuple(c for _, c in kept)
-                root = self._tree_without(format, articles, contents)
-                data = serialize(root)
+                root, data = _document(self._feedgen(format, articles, contents), format)
                 findings = self._check_built(root, data)
         problems = (*left_out, *self._problems(format, findings, articles))
         return Document(format, FILE_NAMES[format], data, findings, problems)
-
-    def _tree_without(
-        self,
-        format: Literal["rss", "atom"],
-        articles: tuple[Article, ...],
-        contents: tuple[str, ...],
-    ) -> etree._Element:
-        """The document of `format` with only `articles`, from a model of its own."""
-        archived = self.archive is not None and self.archive.is_archive
-        fg = build_feedgen(self.settings, articles, contents, archived)
-        self._set_document(fg, format)
-        return rss_tree(fg) if format == "rss" else atom_tree(fg)
 
     @staticmethod
     def _check_built(root: etree._Element, data: bytes) -> tuple[Finding, ...]:
@@ -309,6 +294,11 @@ class Feed:
                 field_name = _FIELD_OF_ELEMENT.get(element, element)
                 problems.append(kind(place.source, place.position, field_name, message))
         return tuple(problems)
+
+
+def _document(fg: FeedGenerator, format: Literal["rss", "atom"]) -> tuple[etree._Element, bytes]:
+    """The tree feedgen builds from `fg` and its bytes."""
+    return rss_document(fg) if format == "rss" else atom_document(fg)
 
 
 #: Where an entry's findings lie: its item or entry, numbered among its siblings

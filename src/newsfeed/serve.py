@@ -21,7 +21,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from newsfeed.feed import FORMATS, MEDIA_TYPES
-from newsfeed.render.feedgen_model import newest_update
+from newsfeed.render._feedgen import newest_update
 
 if TYPE_CHECKING:
     from newsfeed.feed import Feed, Format
