@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import newsfeed.feed
-from newsfeed.feed import InvalidFeed
+import newsfeed.documents
+from newsfeed.documents import InvalidFeed
 from newsfeed.validate import Finding, validate_json_feed
 
 
@@ -25,7 +25,7 @@ def test_a_finding_in_our_json_feed_names_the_record_and_field(
     broken = Finding(
         "error", "InvalidRFC3339Date", "bad date", None, "/items/0/date_published", first
     )
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", lambda data: [broken])
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", lambda data: [broken])
 
     document = feed.render("json")
     assert not document.valid
@@ -37,7 +37,7 @@ def test_a_finding_in_our_json_feed_names_the_record_and_field(
 
 def test_an_invalid_json_feed_is_not_written(build, rich, tmp_path, monkeypatch) -> None:
     broken = Finding("error", "MissingTitle", "Missing top-level key: title", None, "/title")
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", lambda data: [broken])
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", lambda data: [broken])
 
     [written] = build(rich).write(tmp_path, formats=["json"])
     assert written.status == "invalid"

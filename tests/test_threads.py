@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-import newsfeed.feed
+import newsfeed.documents
 from newsfeed import Feed
 
 
@@ -18,14 +18,14 @@ def test_an_atom_render_started_during_an_rss_render_does_not_change_its_links(
     shared: Feed = build(rich)
     atom: dict[str, bytes] = {}
     rival = threading.Thread(target=lambda: atom.update(data=shared.render("atom").data))
-    real_rss_document = newsfeed.feed.rss_document
+    real_rss_document = newsfeed.documents.rss_document
 
     def rss_document_with_a_rival(fg):  # type: ignore[no-untyped-def]
         rival.start()
         rival.join(timeout=0.5)  # the rival renders meanwhile, from the same Feed
         return real_rss_document(fg)
 
-    monkeypatch.setattr(newsfeed.feed, "rss_document", rss_document_with_a_rival)
+    monkeypatch.setattr(newsfeed.documents, "rss_document", rss_document_with_a_rival)
     rss = shared.render("rss").data
     rival.join(timeout=30)
 

@@ -53,15 +53,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from newsfeed.feed import (
-    FILE_NAMES,
-    FORMATS,
-    Document,
-    Feed,
-    Format,
-    Written,
-    write_document,
-)
+from newsfeed.documents import Document, Feed, Written, write_document
+from newsfeed.feed import FILE_NAMES, FORMATS, Format
 from newsfeed.files import is_temporary, write_if_changed
 from newsfeed.index import (
     AUTHOR,

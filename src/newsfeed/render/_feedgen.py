@@ -4,12 +4,11 @@ extension, the tree of the document feedgen serialises, and Media RSS images."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable
 
 from lxml import etree
 
-from newsfeed.model import Article, Image
+from newsfeed.model import Image
 from newsfeed.rules import MEDIA_NS
 
 #: Under this name feedgen knows our extension (`fg.newsfeed`, `entry.newsfeed`).
@@ -55,19 +54,3 @@ def image_size(image: Image) -> dict[str, str]:
     if image.width is None or image.height is None:
         return {}
     return {"width": str(image.width), "height": str(image.height)}
-
-
-#: The build time of a feed with no entries: a fixed instant, so that an empty
-#: selection is the same file on every run (and never "now").
-EMPTY_FEED_TIME = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def newest_update(articles: Sequence[Article]) -> datetime | None:
-    return max((a.updated for a in articles), default=None)
-
-
-def build_time(articles: Sequence[Article]) -> datetime:
-    """Atom's `<updated>` and RSS's `lastBuildDate`: the newest entry's `updated`,
-    or `EMPTY_FEED_TIME` for a feed with no entries."""
-    newest = newest_update(articles)
-    return EMPTY_FEED_TIME if newest is None else newest

@@ -16,18 +16,18 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.dates import format_rfc3339
+from newsfeed.feed import MEDIA_TYPES, build_time
 from newsfeed.model import Article, Author, FeedSettings
 from newsfeed.render._feedgen import (
     EXTENSION_NAME,
     Capture,
-    build_time,
     built,
     media_thumbnail,
 )
 from newsfeed.rules import ATOM_NS, DC_NS, HISTORY_NS, MEDIA_NS, XML_LANG
 from newsfeed.version import __version__
 
-MEDIA_TYPE = "application/atom+xml"
+MEDIA_TYPE = MEDIA_TYPES["atom"]
 ATOM = f"{{{ATOM_NS}}}"
 #: The Atom elements feedgen writes with Atom elements inside.
 _ATOM_PARENTS = frozenset({"author", "contributor", "source"})

@@ -17,11 +17,11 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.dates import format_rfc822
+from newsfeed.feed import MEDIA_TYPES, build_time
 from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
 from newsfeed.render._feedgen import (
     EXTENSION_NAME,
     Capture,
-    build_time,
     built,
     image_size,
     media_thumbnail,
@@ -38,7 +38,7 @@ from newsfeed.rules import (
 from newsfeed.text import html_safe_text
 from newsfeed.version import __version__
 
-MEDIA_TYPE = "application/rss+xml"
+MEDIA_TYPE = MEDIA_TYPES["rss"]
 
 
 def rss_model(
