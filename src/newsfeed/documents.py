@@ -25,7 +25,7 @@ from lxml import etree
 
 from newsfeed.feed import _FIELD_OF_ELEMENT, FILE_NAMES, FORMATS, FeedModel, Format, _element_of
 from newsfeed.files import write_if_changed
-from newsfeed.model import ArchiveLinks, Article, FeedSettings, InputError, InputWarning, Problem
+from newsfeed.model import Article, InputError, InputWarning, Problem
 from newsfeed.records import gc_paused
 from newsfeed.render.atom import atom_document, atom_model
 from newsfeed.render.content import content_html
@@ -81,15 +81,6 @@ class Feed(FeedModel):
     >>> feed.write("public/")
     """
 
-    def __init__(
-        self,
-        settings: FeedSettings,
-        articles: Iterable[Article],
-        archive: ArchiveLinks | None = None,
-    ) -> None:
-        super().__init__(settings, articles, archive)
-        self._models: dict[Literal["rss", "atom"], FeedGenerator] = {}
-
     @cached_property
     def contents(self) -> tuple[str, ...]:
         """The HTML content of each article, composed once for all formats."""
@@ -103,6 +94,10 @@ class Feed(FeedModel):
         `rss_str()` / `atom_str()` as with any FeedGenerator.
         """
         return self._feedgen(format, self.articles, self.contents)
+
+    @cached_property
+    def _models(self) -> dict[Literal["rss", "atom"], FeedGenerator]:
+        return {}
 
     def _model(self, format: Literal["rss", "atom"]) -> FeedGenerator:
         """The model `render(format)` serialises, built once. Serialising does not

@@ -1,15 +1,20 @@
-"""What the RSS and Atom renderers share (internal): the name of our feedgen
-extension, the tree of the document feedgen serialises, and Media RSS images."""
+"""What the RSS and Atom renderers share (internal): a model with our
+extension registered and what both formats are given alike, the tree of the
+document feedgen serialises, and Media RSS images."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from newsfeed.model import Image
-from newsfeed.rules import MEDIA_NS
+from newsfeed.feed import build_time
+from newsfeed.model import Article, FeedSettings, Image
+from newsfeed.rules import DC_NS, HISTORY_NS, MEDIA_NS
 
 #: Under this name feedgen knows our extension (`fg.newsfeed`, `entry.newsfeed`).
 EXTENSION_NAME = "newsfeed"
@@ -28,6 +33,52 @@ class Capture(threading.local):
     def offer(self, root: etree._Element) -> None:
         if self.roots is not None:
             self.roots.append(root)
+
+
+class FeedExtension(BaseExtension):  # type: ignore[misc]
+    """Our extension of a feed in either format: `archived` marks an RFC 5005
+    archive document; `capture` hands `built` the root."""
+
+    archived: bool = False
+
+    def __init__(self) -> None:
+        self.capture = Capture()
+
+    def extend_ns(self) -> dict[str, str]:
+        # Declared once on the root instead of on every entry (Dublin Core too
+        # in Atom, which uses none of it, as it always was).
+        namespaces = {"dc": DC_NS, "media": MEDIA_NS}
+        if self.archived:
+            namespaces["fh"] = HISTORY_NS
+        return namespaces
+
+
+def new_model(
+    settings: FeedSettings,
+    articles: Sequence[Article],
+    contents: Sequence[str],
+    extensions: tuple[type[FeedExtension], type[BaseEntryExtension]],
+    add_entry: Callable[[FeedEntry, Article, str], None],
+    archived: bool,
+) -> FeedGenerator:
+    """A model with our `extensions` (feed, entry) registered, what RSS and Atom
+    are given alike, and an entry per article, each filled in by `add_entry`
+    (with the article's HTML, from `contents`)."""
+    fg = FeedGenerator()
+    fg.register_extension(EXTENSION_NAME, *extensions)
+    fg.newsfeed.archived = archived
+    fg.title(settings.title)
+    if settings.language:
+        fg.language(settings.language)
+    if settings.rights:
+        fg.rights(settings.rights)
+    # feedgen stamps documents with "now"; the newest entry makes them reproducible.
+    fg.updated(build_time(articles))
+    for article, content in zip(articles, contents, strict=True):
+        entry = fg.add_entry(order="append")
+        entry.newsfeed.article = article
+        add_entry(entry, article, content)
+    return fg
 
 
 def built(serialise: Callable[..., bytes], capture: Capture) -> tuple[etree._Element, bytes]:

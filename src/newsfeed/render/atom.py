@@ -1,9 +1,5 @@
-"""Atom 1.0: a feedgen model of its own, and our extension for what feedgen gets wrong.
-
-The model is given only what feedgen writes right (see the table in the
-package's docstring); `AtomExtension` and `AtomEntryExtension` add the rest
-as feedgen builds the tree, and remove nothing.
-"""
+"""Atom 1.0 from feedgen's model, with `AtomExtension` and `AtomEntryExtension`
+adding the elements it gets wrong (the package's table says which)."""
 
 from __future__ import annotations
 
@@ -11,20 +7,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.dates import format_rfc3339
-from newsfeed.feed import MEDIA_TYPES, build_time
+from newsfeed.feed import MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings
-from newsfeed.render._feedgen import (
-    EXTENSION_NAME,
-    Capture,
-    built,
-    media_thumbnail,
-)
-from newsfeed.rules import ATOM_NS, DC_NS, HISTORY_NS, MEDIA_NS, XML_LANG
+from newsfeed.render._feedgen import FeedExtension, built, media_thumbnail, new_model
+from newsfeed.rules import ATOM_NS, HISTORY_NS, XML_LANG
 from newsfeed.version import __version__
 
 MEDIA_TYPE = MEDIA_TYPES["atom"]
@@ -43,11 +34,9 @@ def atom_model(
     archived: bool = False,
 ) -> FeedGenerator:
     """The feedgen model of an Atom document served at `self_url` (see `rss.rss_model`)."""
-    fg = FeedGenerator()
-    fg.register_extension(EXTENSION_NAME, AtomExtension, AtomEntryExtension)
-    fg.newsfeed.archived = archived
+    extensions = (AtomExtension, AtomEntryExtension)
+    fg = new_model(settings, articles, contents, extensions, _add_entry, archived)
     fg.id(feed_id)
-    fg.title(settings.title)
     # RSS needs a description (the title stands in for it); Atom's subtitle is optional.
     if settings.description:
         fg.subtitle(settings.description)
@@ -61,10 +50,6 @@ def atom_model(
         links.append({"href": settings.websub_hub, "rel": "hub"})
     links.extend({"href": href, "rel": rel, "type": MEDIA_TYPE} for rel, href in related)
     fg.link(links)
-    if settings.language:
-        fg.language(settings.language)
-    if settings.rights:
-        fg.rights(settings.rights)
     if settings.image:
         fg.logo(settings.image)
     if settings.icon:
@@ -74,12 +59,6 @@ def atom_model(
     if not settings.authors and any(not a.authors for a in articles):
         # Atom needs an author on the feed or on every entry.
         fg.author(name=settings.title)
-    # feedgen stamps documents with "now"; the newest entry makes them reproducible.
-    fg.updated(build_time(articles))
-    for article, content in zip(articles, contents, strict=True):
-        entry = fg.add_entry(order="append")
-        entry.newsfeed.article = article
-        _add_entry(entry, article, content)
     return fg
 
 
@@ -112,21 +91,8 @@ def _person(author: Author) -> dict[str, str]:
     return person
 
 
-class AtomExtension(BaseExtension):  # type: ignore[misc]
+class AtomExtension(FeedExtension):
     """The feed's elements feedgen has no model for, set up by `atom_model`."""
-
-    archived: bool = False
-
-    def __init__(self) -> None:
-        self.capture = Capture()
-
-    def extend_ns(self) -> dict[str, str]:
-        # The same declarations as the RSS root's (Dublin Core included, which
-        # no Atom element of ours uses), once on the root instead of per entry.
-        namespaces = {"dc": DC_NS, "media": MEDIA_NS}
-        if self.archived:
-            namespaces["fh"] = HISTORY_NS
-        return namespaces
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
         self.capture.offer(feed)

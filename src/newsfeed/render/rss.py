@@ -1,9 +1,5 @@
-"""RSS 2.0: a feedgen model of its own, and our extension for what feedgen gets wrong.
-
-The model is given only what feedgen writes right (see the table in the
-package's docstring); `RssExtension` and `RssEntryExtension` add the rest
-as feedgen builds the tree, and remove nothing.
-"""
+"""RSS 2.0 from feedgen's model; what feedgen drops or writes wrong in a channel
+or an item, `RssExtension` and `RssEntryExtension` add as it builds the tree."""
 
 from __future__ import annotations
 
@@ -12,20 +8,14 @@ from html import escape
 from typing import Any
 
 from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.dates import format_rfc822
-from newsfeed.feed import MEDIA_TYPES, build_time
+from newsfeed.feed import MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
-from newsfeed.render._feedgen import (
-    EXTENSION_NAME,
-    Capture,
-    built,
-    image_size,
-    media_thumbnail,
-)
+from newsfeed.render._feedgen import FeedExtension, built, image_size, media_thumbnail, new_model
 from newsfeed.rules import (
     ATOM_NS,
     CONTENT_NS,
@@ -52,16 +42,14 @@ def rss_model(
     """The feedgen model of an RSS document served at `self_url`; `contents` is each
     article's HTML, `related` the (rel, href) links such as RFC 5005's, `archived`
     marks an archive document."""
-    fg = FeedGenerator()
-    fg.register_extension(EXTENSION_NAME, RssExtension, RssEntryExtension)
+    extensions = (RssExtension, RssEntryExtension)
+    fg = new_model(settings, articles, contents, extensions, _add_item, archived)
     fg.newsfeed.settings = settings
-    fg.newsfeed.archived = archived
     links = [(rel, href) for rel, href in related]
     if settings.websub_hub:
         links.insert(0, ("hub", settings.websub_hub))
     # feedgen writes only the self link into the channel; the extension adds these.
     fg.newsfeed.links = links
-    fg.title(settings.title)
     # The channel's description is HTML, as an item's is: the plain setting (or
     # the title standing in for it, since RSS requires one) goes in escaped.
     fg.description(escape(settings.description or settings.title, quote=False))
@@ -73,10 +61,6 @@ def rss_model(
             {"href": settings.link, "rel": "alternate", "type": "text/html"},
         ]
     )
-    if settings.language:
-        fg.language(settings.language)
-    if settings.rights:
-        fg.rights(settings.rights)
     if settings.ttl is not None:
         fg.ttl(settings.ttl)
     if settings.image:
@@ -84,13 +68,6 @@ def rss_model(
     with_email = next((a for a in settings.authors if a.email), None)
     if with_email is not None:
         fg.managingEditor(f"{with_email.email} ({with_email.name})")
-    # feedgen stamps documents with "now"; the newest entry makes them reproducible.
-    fg.lastBuildDate(build_time(articles))
-    for article, content in zip(articles, contents, strict=True):
-        entry = fg.add_entry(order="append")
-        entry.newsfeed.article = article
-        entry.newsfeed.content = content
-        _add_item(entry, article)
     return fg
 
 
@@ -100,7 +77,8 @@ def rss_document(fg: FeedGenerator) -> tuple[etree._Element, bytes]:
     return built(fg.rss_str, fg.newsfeed.capture)
 
 
-def _add_item(entry: FeedEntry, article: Article) -> None:
+def _add_item(entry: FeedEntry, article: Article, content: str) -> None:
+    entry.newsfeed.content = content
     # A short counter id ("123") would be taken for another feed's item: RSS
     # gets its Atom id, a tag URI, instead.
     guid = article.id if is_unique_enough_guid(article.id) else article.atom_id
@@ -134,22 +112,11 @@ def joined_names(authors: tuple[Author, ...]) -> str:
     return ", ".join(author.name for author in authors)
 
 
-class RssExtension(BaseExtension):  # type: ignore[misc]
+class RssExtension(FeedExtension):
     """The channel's elements feedgen drops or cannot write, set up by `rss_model`."""
 
     settings: FeedSettings
     links: list[tuple[str, str]]
-    archived: bool = False
-
-    def __init__(self) -> None:
-        self.capture = Capture()
-
-    def extend_ns(self) -> dict[str, str]:
-        # Declared once on the root instead of on every item.
-        namespaces = {"dc": DC_NS, "media": MEDIA_NS}
-        if self.archived:
-            namespaces["fh"] = HISTORY_NS
-        return namespaces
 
     def extend_rss(self, rss: etree._Element) -> etree._Element:
         self.capture.offer(rss)
