@@ -19,7 +19,7 @@ import newsfeed.documents
 from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.model import Article, FeedSettings
-from newsfeed.publish import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
+from newsfeed.publishing import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
 from newsfeed.validate import Finding, validate, validate_tree
 
 SITE = "https://noticias.example.org/"
