@@ -24,6 +24,8 @@ MEDIA_TYPES: dict[Format, str] = {
     "atom": "application/atom+xml",
     "json": "application/feed+json",
 }
+#: The media type of the pages `alternate` links point to: the site and its articles.
+HTML_MEDIA_TYPE = "text/html"
 
 #: Which record field an element of our output comes from, to name it in messages.
 _FIELD_OF_ELEMENT = {

@@ -12,7 +12,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from newsfeed.dates import format_rfc3339
-from newsfeed.feed import MEDIA_TYPES
+from newsfeed.feed import HTML_MEDIA_TYPE, MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings
 from newsfeed.render._feedgen import FeedExtension, built, media_thumbnail, new_model
 from newsfeed.rules import ATOM_NS, HISTORY_NS, XML_LANG
@@ -43,7 +43,7 @@ def atom_model(
     fg.generator("newsfeed", version=__version__)
     # The site first: some readers take a feed's first link, whatever its rel.
     links = [
-        {"href": settings.link, "rel": "alternate", "type": "text/html"},
+        {"href": settings.link, "rel": "alternate", "type": HTML_MEDIA_TYPE},
         {"href": self_url, "rel": "self", "type": MEDIA_TYPE},
     ]
     if settings.websub_hub:
@@ -116,7 +116,9 @@ class AtomEntryExtension(BaseEntryExtension):  # type: ignore[misc]
         # feedgen 1.0 writes an entry's links without rel, type and length
         # (feedgen #135, #143): an image would be a second `alternate`.
         if article.url is not None:
-            etree.SubElement(entry, "link", rel="alternate", type="text/html", href=article.url)
+            etree.SubElement(
+                entry, "link", rel="alternate", type=HTML_MEDIA_TYPE, href=article.url
+            )
         if article.image is not None:
             image = article.image
             enclosure = etree.SubElement(

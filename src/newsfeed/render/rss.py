@@ -58,7 +58,7 @@ def rss_model(
     fg.link(
         [
             {"href": self_url, "rel": "self", "type": MEDIA_TYPE},
-            {"href": settings.link, "rel": "alternate", "type": "text/html"},
+            {"href": settings.link, "rel": "alternate"},
         ]
     )
     if settings.ttl is not None:
