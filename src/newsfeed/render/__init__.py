@@ -32,7 +32,8 @@ our extension, and the note says what feedgen would get wrong:
 | description / summary | feedgen, given HTML | feedgen |
 | `content:encoded` / content | ext. (6) | feedgen |
 | entry authors | `dc:creator`: ext. (7) | feedgen |
-| categories, entry updated | feedgen | feedgen |
+| categories | feedgen | feedgen |
+| entry updated | — | feedgen |
 | pubDate / published | ext. (8) | ext. (9) |
 | `media:content`, `media:thumbnail` | ext. (10) | `media:thumbnail`: ext. |
 | entry `xml:lang` | — | ext. (no model) |
