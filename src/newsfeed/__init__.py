@@ -37,13 +37,21 @@ if TYPE_CHECKING:
         InputWarning,
         Place,
         Problem,
+        RawRecord,
+        Reading,
         SettingError,
         SourceError,
+        WebFeeds,
     )
     from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
-    from newsfeed.records import Reading
     from newsfeed.serve import Response, respond
+    from newsfeed.sources.readers import (
+        FileReader,
+        RecordSource,
+        register_reader,
+        unregister_reader,
+    )
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding, validate
 
@@ -63,13 +71,21 @@ _DEFINED_IN = {
         "InputWarning",
         "Place",
         "Problem",
+        "RawRecord",
+        "Reading",
         "SettingError",
         "SourceError",
+        "WebFeeds",
     ),
     "newsfeed.publishing": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
-    "newsfeed.records": ("Reading",),
     "newsfeed.serve": ("Response", "respond"),
+    "newsfeed.sources.readers": (
+        "FileReader",
+        "RecordSource",
+        "register_reader",
+        "unregister_reader",
+    ),
     "newsfeed.sources.sql": ("SqlSource",),
     "newsfeed.validate": ("Finding", "validate"),
 }
@@ -109,6 +125,7 @@ __all__ = [
     "Feed",
     "FeedPlan",
     "FeedSettings",
+    "FileReader",
     "Finding",
     "Image",
     "InputError",
@@ -117,18 +134,23 @@ __all__ = [
     "Outcome",
     "Place",
     "Problem",
+    "RawRecord",
     "Reading",
+    "RecordSource",
     "Response",
     "Selection",
     "SettingError",
     "Site",
     "SourceError",
     "SqlSource",
+    "WebFeeds",
     "Written",
     "__version__",
     "discovery_links",
     "publish",
     "read_articles",
+    "register_reader",
     "respond",
+    "unregister_reader",
     "validate",
 ]

@@ -6,8 +6,8 @@ to the record and field it came from: `rss()`, `atom()` and `write()` refuse
 a document with an error, `render()` returns it with its findings. A finding
 that belongs to one entry leaves that entry out of the document, with an
 error naming its record and field; only a finding of the feed itself keeps
-the document from being written. JSON Feed is validated from its bytes;
-an error in it keeps it from being written.
+the document from being written. JSON Feed is validated from its bytes,
+and an entry's error leaves that entry out in the same way.
 """
 
 from __future__ import annotations
@@ -122,16 +122,14 @@ class Feed(FeedModel):
         """The document of `format`, validated."""
         with gc_paused():
             if format == "json":
-                data = render_json(self.settings, self.articles, self.contents, self.url("json"))
-                findings = tuple(validate_json_feed(data))
-                problems = self._problems(format, findings, self.articles)
-                return Document(format, FILE_NAMES[format], data, findings, problems)
-            root, data = _document(self._model(format), format)
-            findings = self._check_built(root, data)
+                data, findings = self._json_without(self.articles, self.contents)
+            else:
+                root, data = _document(self._model(format), format)
+                findings = self._check_built(root, data)
             left_out: list[Problem] = []
             articles, contents = self.articles, self.contents
             # Each round leaves out at least one entry, so this ends.
-            while bad := _failed_entries(findings):
+            while bad := _failed_entries(findings, len(articles)):
                 left_out.extend(self._problems(format, findings, articles, only=bad))
                 kept = [
                     pair
@@ -140,10 +138,20 @@ class Feed(FeedModel):
                 ]
                 articles = tuple(a for a, _ in kept)
                 contents = tuple(c for _, c in kept)
-                root, data = _document(self._feedgen(format, articles, contents), format)
-                findings = self._check_built(root, data)
+                if format == "json":
+                    data, findings = self._json_without(articles, contents)
+                else:
+                    root, data = _document(self._feedgen(format, articles, contents), format)
+                    findings = self._check_built(root, data)
         problems = (*left_out, *self._problems(format, findings, articles))
         return Document(format, FILE_NAMES[format], data, findings, problems)
+
+    def _json_without(
+        self, articles: tuple[Article, ...], contents: tuple[str, ...]
+    ) -> tuple[bytes, tuple[Finding, ...]]:
+        """The JSON Feed of `articles`, and its findings."""
+        data = render_json(self.settings, articles, contents, self.url("json"))
+        return data, tuple(validate_json_feed(data))
 
     @staticmethod
     def _check_built(root: etree._Element, data: bytes) -> tuple[Finding, ...]:
@@ -228,24 +236,30 @@ def _document(fg: FeedGenerator, format: Literal["rss", "atom"]) -> tuple[etree.
 
 
 #: Where an entry's findings lie: its item or entry, numbered among its siblings
-#: when there is more than one.
-_ENTRY_PATH = re.compile(r"/(?:rss/channel/item|feed/entry)(?:\[(\d+)\])?(?=/|\Z)")
+#: when there is more than one, or its place in a JSON Feed's items (from 0).
+_ENTRY_PATH = re.compile(r"/(?:(?:rss/channel/item|feed/entry)(?:\[(\d+)\])?|items/(\d+))(?=/|\Z)")
 
 
 def _entry_index(finding: Finding) -> int | None:
     """The position (from 0) of the entry a finding is in, or None for the feed's own."""
     match = _ENTRY_PATH.match(finding.path)
-    if match is None or (finding.entry_id is None and match.group(1) is None):
-        return None if match is None else 0
+    if match is None:
+        return None
+    if match.group(2) is not None:
+        return int(match.group(2))
+    if finding.entry_id is None and match.group(1) is None:
+        return 0
     return int(match.group(1) or 1) - 1
 
 
-def _failed_entries(findings: tuple[Finding, ...]) -> frozenset[int]:
-    """The positions of the entries that have an error of their own."""
+def _failed_entries(findings: tuple[Finding, ...], count: int) -> frozenset[int]:
+    """The positions of the `count` entries that have an error of their own."""
     return frozenset(
         index
         for finding in findings
-        if finding.level == "error" and (index := _entry_index(finding)) is not None
+        if finding.level == "error"
+        and (index := _entry_index(finding)) is not None
+        and index < count
     )
 
 

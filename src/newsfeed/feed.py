@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Literal
 
+from newsfeed.fields import field_of_element
 from newsfeed.model import ArchiveLinks, Article, FeedSettings
 
 Format = Literal["rss", "atom", "json"]
@@ -28,25 +29,7 @@ MEDIA_TYPES: dict[Format, str] = {
 HTML_MEDIA_TYPE = "text/html"
 
 #: Which record field an element of our output comes from, to name it in messages.
-_FIELD_OF_ELEMENT = {
-    "title": "title",
-    "link": "url",
-    "guid": "id",
-    "id": "id",
-    "description": "summary",
-    "summary": "summary",
-    "encoded": "body",
-    "content": "body",
-    "pubDate": "published",
-    "published": "published",
-    "updated": "updated",
-    "creator": "authors",
-    "author": "authors",
-    "category": "categories",
-    "enclosure": "image",
-    "thumbnail": "image",
-    "lang": "language",
-}
+_FIELD_OF_ELEMENT = field_of_element()
 
 
 def _element_of(path: str) -> str:
