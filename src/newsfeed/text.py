@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 import nh3
 
 __all__ = [
+    "MAX_HTML_DEPTH",
     "html_safe_text",
     "markdown_to_html",
     "plain_text",
