@@ -184,6 +184,18 @@ def test_200000_empty_entries_take_at_most_ten_times_the_document(parts) -> None
     assert seconds < 20
 
 
+def test_a_document_that_is_no_feed_takes_at_most_ten_times_the_document() -> None:
+    # A sitemap of 200,000 URLs: one finding about its root, and no tree of it held.
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        b"<url/>",
+        b"</urlset>",
+    )
+    count, seconds = judge_many(sitemap, 200_000, timeout=120)
+    assert count == 1
+    assert seconds < 20
+
+
 @pytest.mark.long
 @pytest.mark.parametrize("parts", [RSS_PARTS, ATOM_PARTS], ids=["rss", "atom"])
 def test_2000000_empty_entries_take_at_most_ten_times_the_document(parts) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import newsfeed.feed
+import newsfeed.documents
 from newsfeed.validate import Finding, validate_json_feed
 
 
@@ -21,7 +21,7 @@ def test_an_entry_error_in_our_json_feed_leaves_out_that_entry_only(
 ) -> None:
     feed = build(rich)
     ids = [item["id"] for item in json.loads(feed.render("json").data)["items"]]
-    validate_for_real = newsfeed.feed.validate_json_feed
+    validate_for_real = newsfeed.documents.validate_json_feed
 
     def with_a_bad_second_item(data: bytes) -> list[Finding]:
         found = validate_for_real(data)
@@ -31,7 +31,7 @@ def test_an_entry_error_in_our_json_feed_leaves_out_that_entry_only(
                 found.append(Finding("error", "InvalidRFC3339Date", "bad date", None, path))
         return found
 
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", with_a_bad_second_item)
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", with_a_bad_second_item)
 
     document = feed.render("json")
     assert document.valid
@@ -51,7 +51,7 @@ def test_an_entry_error_in_our_json_feed_leaves_out_that_entry_only(
 
 def test_an_invalid_json_feed_is_not_written(build, rich, tmp_path, monkeypatch) -> None:
     broken = Finding("error", "MissingTitle", "Missing top-level key: title", None, "/title")
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", lambda data: [broken])
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", lambda data: [broken])
 
     [written] = build(rich).write(tmp_path, formats=["json"])
     assert written.status == "invalid"

@@ -26,7 +26,8 @@ from newsfeed.version import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from newsfeed.discovery import discovery_links
-    from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
+    from newsfeed.documents import Document, Feed, InvalidFeed, Written
+    from newsfeed.feed import FORMATS
     from newsfeed.model import (
         Article,
         Author,
@@ -59,7 +60,8 @@ if TYPE_CHECKING:
 #: dateutil, validator, database or serving code until a program needs it.
 _DEFINED_IN = {
     "newsfeed.discovery": ("discovery_links",),
-    "newsfeed.feed": ("FORMATS", "Document", "Feed", "InvalidFeed", "Written"),
+    "newsfeed.documents": ("Document", "Feed", "InvalidFeed", "Written"),
+    "newsfeed.feed": ("FORMATS",),
     "newsfeed.model": (
         "Article",
         "Author",

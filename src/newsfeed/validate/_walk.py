@@ -201,6 +201,9 @@ class _Stream:
 def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
     """The findings of a document's bytes, parsed safely (see `xml`) as they are walked;
     a document that is not well-formed yields its one error."""
+    root_tag = _root_tag(raw, encoding)
+    if root_tag is not None and root_tag not in _FEED_ROOTS:
+        return _walk_other(raw, encoding)
     events = etree.iterparse(
         io.BytesIO(raw),
         events=("start", "end"),
@@ -221,3 +224,41 @@ def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
         # Not a feed, or RSS without a channel: nothing was freed, the tree is whole.
         return walk_tree(events.root)
     return stream.finish()
+
+
+_FEED_ROOTS = frozenset({"rss", f"{{{ATOM_NS}}}feed"})
+_CHUNK = 64 * 1024
+
+
+def _root_tag(raw: bytes, encoding: str) -> str | None:
+    """The root element's tag, read from the start of the document; None when the
+    start does not parse (the walk then names the fault) or has no element."""
+    parser = etree.XMLPullParser(events=("start",), encoding=encoding or None, **SAFE_OPTIONS)
+    try:
+        for start in range(0, len(raw), _CHUNK):
+            parser.feed(raw[start : start + _CHUNK])
+            for _, element in parser.read_events():
+                if isinstance(element, etree._Element):
+                    return str(element.tag)
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def _walk_other(raw: bytes, encoding: str) -> list[Finding]:
+    """A document that is no feed (a sitemap, say): its finding needs only the root
+    (and the DTD), so every other element is freed once parsed."""
+    events = etree.iterparse(
+        io.BytesIO(raw), events=("end",), encoding=encoding or None, **SAFE_OPTIONS
+    )
+    try:
+        for _, element in events:
+            parent = element.getparent()
+            if parent is None:
+                continue
+            element.clear()
+            while element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        return [syntax_finding(exc, events.error_log, raw)]
+    return walk_tree(events.root)
