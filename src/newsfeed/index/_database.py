@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 #: Raised when the tables change meaning: an index of another version is built again.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "site-index.sqlite3"
 #: The name a temporary index's folder starts with, in the system's temporary folder.
 TEMPORARY_PREFIX = "newsfeed-index-"
@@ -59,6 +59,8 @@ CREATE TABLE facets (
     live INTEGER NOT NULL,
     digest BLOB NOT NULL,
     spelling TEXT NOT NULL,
+    source INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
     slot INTEGER NOT NULL,
     PRIMARY KEY (kind, value, order_key, entry_id, article)
 ) WITHOUT ROWID;

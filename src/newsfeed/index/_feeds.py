@@ -64,13 +64,16 @@ class Feeds(Database):
 
     def spellings(self, kind: str) -> list[str]:
         """Each spelling of a facet `kind` that publishing articles carry, in the order read."""
-        rows = self._db.execute(
-            "SELECT f.spelling FROM facets f JOIN articles a ON a.id = f.article "
-            "JOIN sources s ON s.id = a.source WHERE f.kind = ? AND a.live = 1 "
-            "ORDER BY s.ordinal, a.seq, f.slot",
+        ordinals = dict(self._db.execute("SELECT id, ordinal FROM sources"))
+        # Each spelling's first place in each source (one facet an article per spelling:
+        # the slot is that of the row min() picks), then the first of those.
+        firsts = self._db.execute(
+            "SELECT spelling, source, min(seq), slot FROM facets WHERE kind = ? AND live = 1 "
+            "GROUP BY spelling, source",
             (kind,),
-        )
-        return list(dict.fromkeys(row[0] for row in rows))
+        ).fetchall()
+        firsts.sort(key=lambda row: (ordinals[row[1]], row[2], row[3]))
+        return list(dict.fromkeys(row[0] for row in firsts))
 
     def load(self, ids: Sequence[int]) -> list[Article]:
         """The articles of the rows `ids`, in that order."""

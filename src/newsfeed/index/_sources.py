@@ -219,9 +219,9 @@ class Sources(Database):
             ),
         ).lastrowid
         db.executemany(
-            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            "INSERT INTO facets VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
             [
-                (kind, value, order, entry_id, article_row, digest, spelling, slot)
+                (kind, value, order, entry_id, article_row, digest, spelling, source, seq, slot)
                 for slot, (kind, value, spelling) in enumerate(facets_of(article))
             ],
         )
@@ -248,10 +248,12 @@ class Sources(Database):
             "ORDER BY s.ordinal, b.seq LIMIT 1)) "
             "WHERE entry_id IN (SELECT entry_id FROM touched)"
         )
-        # Kept beside each facet too, so that a feed's entries are read from one index.
+        # Kept beside each facet too, so that a feed's entries are read from one index
+        # (and the facets found through their articles' rows, not by a scan).
         db.execute(
             "UPDATE facets SET live = (SELECT live FROM articles WHERE id = facets.article) "
-            "WHERE entry_id IN (SELECT entry_id FROM touched)"
+            "WHERE article IN (SELECT id FROM articles "
+            "WHERE entry_id IN (SELECT entry_id FROM touched))"
         )
         db.execute("DELETE FROM touched")
 
