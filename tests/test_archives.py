@@ -18,7 +18,7 @@ import newsfeed
 import newsfeed.feed
 from newsfeed.feed import Document, Feed, Format
 from newsfeed.model import Article, FeedSettings
-from newsfeed.publish import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
+from newsfeed.publishing import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
 from newsfeed.validate import Finding, validate, validate_tree
 
 SITE = "https://noticias.example.org/"

@@ -580,8 +580,8 @@ def test_internal_error_is_one_line_and_exit_1(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
-    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
+    # The build imports it from the package as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publishing"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"))
     assert code == 1
@@ -597,8 +597,8 @@ def test_internal_error_shows_the_traceback_only_with_debug(
     def broken(*args: Any, **kwargs: Any) -> Reading:
         raise ZeroDivisionError("division by zero")
 
-    # The module (`newsfeed.publish` is the function); the build imports it as it runs.
-    monkeypatch.setattr(importlib.import_module("newsfeed.publish"), "publish", broken)
+    # The build imports it from the package as it runs.
+    monkeypatch.setattr(importlib.import_module("newsfeed.publishing"), "publish", broken)
     (tmp_path / "a.jsonl").write_text(json.dumps(GOOD) + "\n")
     code = build(tmp_path / "out", str(tmp_path / "a.jsonl"), "--debug")
     err = capsys.readouterr().err

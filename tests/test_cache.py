@@ -15,7 +15,7 @@ import pytest
 
 from newsfeed.cli import main
 from newsfeed.index import INDEX_NAME, SiteIndex
-from newsfeed.publish import default_cache_folder
+from newsfeed.publishing import default_cache_folder
 from newsfeed.records import RecordReader
 
 SITE = "https://noticias.example.org/"

@@ -10,7 +10,7 @@ import pytest
 from newsfeed.cli import main
 from newsfeed.config import FEED_KEYS, SITE_KEYS, TOP_KEYS, ConfigError, load, with_overrides
 from newsfeed.model import Author
-from newsfeed.publish import FeedPlan, Selection
+from newsfeed.publishing import FeedPlan, Selection
 from newsfeed.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 
 from newsfeed.files import TEMPORARY_SUFFIX, write_if_changed
 from newsfeed.model import FeedSettings
-from newsfeed.publish import Site, publish
+from newsfeed.publishing import Site, publish
 
 OLD = b"<rss>old</rss>\n"
 NEW = b"<rss>new</rss>\n"

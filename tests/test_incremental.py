@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from newsfeed.feed import Document, Feed, Format
 from newsfeed.model import FeedSettings
-from newsfeed.publish import FeedPlan, Outcome, Site, publish
+from newsfeed.publishing import FeedPlan, Outcome, Site, publish
 
 SITE = "https://noticias.example.org/"
 START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5)))

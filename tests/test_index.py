@@ -21,7 +21,7 @@ from newsfeed.index import (
     remove_abandoned_temporaries,
 )
 from newsfeed.model import Article, Author, FeedSettings, Image, Place
-from newsfeed.publish import FeedPlan, Selection, Site, publish
+from newsfeed.publishing import FeedPlan, Selection, Site, publish
 from newsfeed.reading import read_into
 
 LIMA = timezone(timedelta(hours=-5))

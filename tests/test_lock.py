@@ -16,7 +16,7 @@ import pytest
 import newsfeed
 from newsfeed.cli import main
 from newsfeed.model import SettingError
-from newsfeed.publish import LOCK_NAME, LockTimeout, Site, locked, publish
+from newsfeed.publishing import LOCK_NAME, LockTimeout, Site, locked, publish
 
 SITE = "https://noticias.example.org/"
 #: A bound on every wait for the other process; reaching it fails the test.
@@ -29,7 +29,7 @@ PATIENCE = 60.0
 RUNNER = """
 import os, sys, time
 from pathlib import Path
-import newsfeed.feed, newsfeed.files, newsfeed.publish
+import newsfeed.feed, newsfeed.files, newsfeed.publishing
 from newsfeed.cli import main
 
 role, log, mode, *argv = sys.argv[1:]
@@ -80,7 +80,7 @@ sys.exit(code)
 HOLDER = """
 import sys
 from pathlib import Path
-from newsfeed.publish import locked
+from newsfeed.publishing import locked
 with locked(Path(sys.argv[1]), 1):
     print("held", flush=True)
     sys.stdin.readline()

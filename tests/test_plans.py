@@ -13,18 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsfeed
-from newsfeed import plans
 from newsfeed.cli import main
 from newsfeed.config import ConfigError, load
 from newsfeed.model import FeedSettings
-from newsfeed.plans import (
+from newsfeed.publishing import FeedPlan, Site, plans, publish
+from newsfeed.publishing.plans import (
     MAX_FOLDER_BYTES,
     PlanCollision,
     could_be_fan_out_folder,
     fan_out_folder,
     fan_out_folders,
 )
-from newsfeed.publish import FeedPlan, Site, publish
 from newsfeed.text import fold_name
 
 SITE = "https://noticias.example.org/"

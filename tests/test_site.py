@@ -15,7 +15,7 @@ import pytest
 import newsfeed
 from newsfeed.cli import main
 from newsfeed.model import Article, FeedSettings
-from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
+from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
 
 SITE = "https://noticias.example.org/"
 SETTINGS = FeedSettings(title="Noticias", link=SITE, language="es", timezone="America/Lima")

@@ -20,7 +20,7 @@ SEED = ROOT / "tests" / "seed" / "000_3849fbab3ae65f18.txt"
 HEAVY = (
     "feedgen", "lxml", "dateutil", "nh3", "sqlite3", "sqlalchemy", "markdown", "http.client",
     "urllib.request", "newsfeed.feed", "newsfeed.records", "newsfeed.validate", "newsfeed.serve",
-    "newsfeed.sources", "newsfeed.publish", "newsfeed.config", "newsfeed.show", "cmarkgfm",
+    "newsfeed.sources", "newsfeed.publishing", "newsfeed.config", "newsfeed.show", "cmarkgfm",
     "multiprocessing", "uuid", "tomllib", "tomli",
 )  # fmt: skip
 #: What a build of text files from the command line's options never uses: the Markdown
@@ -126,6 +126,6 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
 
 def test_the_help_budget_is_the_publishing_default() -> None:
     from newsfeed import cli
-    from newsfeed.publish import DEFAULT_MAX_BYTES  # newsfeed.publish is the function
+    from newsfeed.publishing import DEFAULT_MAX_BYTES
 
     assert cli.DEFAULT_MAX_BYTES == DEFAULT_MAX_BYTES

@@ -16,7 +16,7 @@ import pytest
 
 from newsfeed.cli import main
 from newsfeed.model import InputWarning
-from newsfeed.publish import notify_hub
+from newsfeed.publishing import notify_hub
 
 SITE = "https://noticias.example.org/"
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         SettingError,
         SourceError,
     )
-    from newsfeed.publish import FeedPlan, Outcome, Selection, Site, publish
+    from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
     from newsfeed.records import Reading
     from newsfeed.serve import Response, respond
@@ -62,10 +62,9 @@ _DEFINED_IN = {
         "Place",
         "Problem",
         "SettingError",
-        "Site",
         "SourceError",
     ),
-    "newsfeed.publish": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
+    "newsfeed.publishing": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
     "newsfeed.records": ("Reading",),
     "newsfeed.serve": ("Response", "respond"),
@@ -89,12 +88,11 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """`newsfeed.validate` and `newsfeed.publish` are the functions; importing the modules
-    of the same names must not rebind them to those modules, as an import binds a
-    submodule on its parent."""
+    """`newsfeed.validate` is the function; importing the package of the same name must
+    not rebind it to that package, as an import binds a submodule on its parent."""
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in ("validate", "publish") and isinstance(value, types.ModuleType):
+        if name == "validate" and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 

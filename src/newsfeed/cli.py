@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding
 
-#: publish.DEFAULT_MAX_BYTES, written here for --help without importing publish
+#: publishing.DEFAULT_MAX_BYTES, written here for --help without importing publishing
 #: (a test checks the two agree).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -265,7 +265,7 @@ def _add_build(commands: argparse._SubParsersAction[Any]) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     config = _site_config(args)  # a usage error loads nothing heavy
-    from newsfeed.publish import LockTimeout, locked
+    from newsfeed.publishing import LockTimeout, locked
 
     site = config.site
     try:
@@ -288,7 +288,7 @@ def _cannot_write(where: object, error: OSError) -> int:
 
 def _run_build(args: argparse.Namespace, config: SiteConfig) -> int:
     from newsfeed.progress import Progress
-    from newsfeed.publish import ping_hub, publish
+    from newsfeed.publishing import ping_hub, publish
 
     site = config.site
     progress = Progress(enabled=None if not args.quiet else False)
@@ -378,8 +378,7 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     from newsfeed.config import SiteConfig, with_overrides
     from newsfeed.config import load as load_config
     from newsfeed.model import FeedSettings, SettingError
-    from newsfeed.plans import PlanCollision
-    from newsfeed.publish import Site
+    from newsfeed.publishing import PlanCollision, Site
 
     # FeedSettings checks every value; a mistake is named here by its option.
     settings: dict[str, Any] = {

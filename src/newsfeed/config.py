@@ -19,8 +19,8 @@ from typing import Any
 
 from newsfeed.feed import FORMATS
 from newsfeed.model import FeedSettings, SettingError
-from newsfeed.plans import BELOW_OUT, check_plans, path_parts, path_problem
-from newsfeed.publish import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
+from newsfeed.publishing import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
+from newsfeed.publishing.plans import BELOW_OUT, check_plans, path_parts, path_problem
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
 #: `[site]` holds FeedSettings, key for field; those without a default are required.

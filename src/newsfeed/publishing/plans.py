@@ -81,7 +81,7 @@ def could_be_fan_out_folder(name: str) -> bool:
 
 
 class Plan(Protocol):
-    """What a collision depends on: a `publish.FeedPlan`."""
+    """What a collision depends on: a `site.FeedPlan`."""
 
     @property
     def path(self) -> str: ...
