@@ -37,7 +37,7 @@ from newsfeed.index._database import (
     remove_abandoned_temporaries,
 )
 from newsfeed.index._documents import Documents, DocumentState
-from newsfeed.index._feeds import Entry, Feeds
+from newsfeed.index._feeds import Entries, Entry, Feeds
 from newsfeed.index._sources import SourceRead, Sources, SourceState
 from newsfeed.index._stored import AUTHOR, CATEGORY, LANGUAGE, article_digest, order_key
 
@@ -50,6 +50,7 @@ __all__ = [
     "TEMPORARY_PREFIX",
     "DamagedIndex",
     "DocumentState",
+    "Entries",
     "Entry",
     "SiteIndex",
     "SourceRead",

@@ -3,18 +3,84 @@ read, the fan-out values, and the articles themselves."""
 
 from __future__ import annotations
 
+import sqlite3
+from array import array
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, overload
 
 from newsfeed.index._database import DamagedIndex, Database
-from newsfeed.index._stored import AUTHOR, CATEGORY, LANGUAGE, decoded
+from newsfeed.index._stored import AUTHOR, CATEGORY, DIGEST_SIZE, LANGUAGE, decoded
 from newsfeed.model import Article
 
 #: SQLite's smallest limit on the parameters of one statement, with room to spare.
 _BATCH = 500
+#: How many rows of a feed's entries are fetched at once.
+_FETCH = 4096
 
 #: An article as a feed sees it before it is loaded: its row and its digest.
 Entry = tuple[int, bytes]
+
+
+class Entries(Sequence[Entry]):
+    """A feed's entries in feed order, held as one array of rows and one string of
+    digests: a million take 24 MB, where a list of (row, digest) pairs takes 140."""
+
+    __slots__ = ("_digests", "_rows")
+
+    def __init__(self, rows: array[int], digests: bytes) -> None:
+        self._rows, self._digests = rows, digests
+
+    @classmethod
+    def read(cls, cursor: sqlite3.Cursor) -> Entries:
+        """The entries of the rows (row, digest, ...) of `cursor`, a batch at a time."""
+        rows: array[int] = array("q")
+        digests = bytearray()
+        while batch := cursor.fetchmany(_FETCH):
+            rows.extend(row[0] for row in batch)
+            digests += b"".join(row[1] for row in batch)
+        return cls(rows, bytes(digests))
+
+    @property
+    def rows(self) -> array[int]:
+        """The entries' rows, in order."""
+        return self._rows
+
+    @property
+    def digests(self) -> bytes:
+        """The entries' digests, in order, one after the other."""
+        return self._digests
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, key: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> Entries: ...
+
+    def __getitem__(self, key: int | slice) -> Entry | Entries:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(len(self._rows))
+            if step == 1:
+                stop = max(start, stop)
+                return Entries(
+                    self._rows[key], self._digests[start * DIGEST_SIZE : stop * DIGEST_SIZE]
+                )
+            picked = range(start, stop, step)
+            return Entries(
+                array("q", (self._rows[n] for n in picked)),
+                b"".join(self._digest(n) for n in picked),
+            )
+        row = self._rows[key]  # an IndexError as a list's
+        return row, self._digest(key % len(self._rows))
+
+    def __iter__(self) -> Iterator[Entry]:
+        for number, row in enumerate(self._rows):
+            yield row, self._digest(number)
+
+    def _digest(self, number: int) -> bytes:
+        return self._digests[number * DIGEST_SIZE : (number + 1) * DIGEST_SIZE]
 
 
 class Feeds(Database):
@@ -34,17 +100,18 @@ class Feeds(Database):
         categories: frozenset[str] = frozenset(),
         authors: frozenset[str] = frozenset(),
         languages: frozenset[str] = frozenset(),
-    ) -> list[Entry]:
+    ) -> Entries:
         """In feed order (newest first, ties by id), the articles with any of `categories`,
         any of `authors` and any of `languages` (casefolded; empty: any)."""
         wanted = [
             (kind, sorted(values)) for kind, values in _kinds(categories, authors, languages)
         ]
         if not wanted:
-            rows = self._db.execute(
-                "SELECT id, digest FROM articles WHERE live = 1 ORDER BY order_key, entry_id"
-            ).fetchall()
-            return rows
+            return Entries.read(
+                self._db.execute(
+                    "SELECT id, digest FROM articles WHERE live = 1 ORDER BY order_key, entry_id"
+                )
+            )
         (kind, values), *others = wanted
         # An article has a facet once per value: only several values can meet it twice.
         query = [
@@ -60,7 +127,7 @@ class Feeds(Database):
             )
             parameters += [other_kind, *other_values]
         query.append("ORDER BY f.order_key, f.entry_id")
-        return [(row[0], row[1]) for row in self._db.execute(" ".join(query), parameters)]
+        return Entries.read(self._db.execute(" ".join(query), parameters))
 
     def spellings(self, kind: str) -> list[str]:
         """Each spelling of a facet `kind` that publishing articles carry, in the order read."""

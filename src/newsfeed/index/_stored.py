@@ -26,7 +26,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 #: Subtracting from this orders newest first; every year 1-9999 stays positive.
 _NEWEST_FIRST = 1 << 62
-_DIGEST_SIZE = 16
+#: The bytes of an article's digest.
+DIGEST_SIZE = 16
 
 #: The facet kinds a `Selection` reads: categories, author names, language.
 CATEGORY, AUTHOR, LANGUAGE = "c", "a", "l"
@@ -64,13 +65,13 @@ def problem_of(values: Sequence[Any]) -> Problem:
 
 def article_digest(article: Article) -> bytes:
     """A digest of everything the article renders from (not its place)."""
-    return hashlib.sha256(marshal.dumps(_values(article), 2)).digest()[:_DIGEST_SIZE]
+    return hashlib.sha256(marshal.dumps(_values(article), 2)).digest()[:DIGEST_SIZE]
 
 
 def encoded(article: Article) -> tuple[bytes, bytes]:
     """The article's digest, and its values as stored."""
     values = marshal.dumps(_values(article), 2)
-    digest = hashlib.sha256(values).digest()[:_DIGEST_SIZE]
+    digest = hashlib.sha256(values).digest()[:DIGEST_SIZE]
     # Article text compresses about threefold even at the fastest level: a third of
     # the disk, and of the bytes a large first build writes twice (log, then file).
     return digest, zlib.compress(values, 1)
@@ -82,7 +83,7 @@ def decoded(stored: bytes, digest: bytes, source: str, position: str | None) -> 
         values = zlib.decompress(stored)
     except zlib.error:
         values = b""
-    if hashlib.sha256(values).digest()[:_DIGEST_SIZE] != digest:
+    if hashlib.sha256(values).digest()[:DIGEST_SIZE] != digest:
         raise DamagedIndex("an article's values do not match their digest")
     return _article(marshal.loads(values), Place(source, position))
 

@@ -25,7 +25,7 @@ from newsfeed.feed import FILE_NAMES, Written
 from newsfeed.index import (
     DamagedIndex,
     DocumentState,
-    Entry,
+    Entries,
     SiteIndex,
     remove,
     remove_abandoned_temporaries,
@@ -168,13 +168,13 @@ class _Publisher:
             # ones whose bytes changed need the hub.
             queue_pings(self.site, [*self.unheard, *changed_feed_urls(self.site, self.outcome)])
 
-    def _feed_job(self, plan: FeedPlan, settings: FeedSettings, entries: list[Entry]) -> Job:
+    def _feed_job(self, plan: FeedPlan, settings: FeedSettings, entries: Entries) -> Job:
         head = entries[: settings.limit]
         folder = self.site.out / plan.path
         job = Job(
             tuple((f, folder / FILE_NAMES[f]) for f in plan.formats),
             settings,
-            tuple(row for row, _ in head),
+            head.rows,
             digest(
                 ("feed", settings, replace(plan, selection=Selection())),
                 len(entries) if plan.archive else 0,
@@ -202,7 +202,7 @@ class _Publisher:
             kept[number] = done[0].kept if done else 0
         return kept
 
-    def _pages(self, plan: FeedPlan, settings: FeedSettings, older: list[Entry]) -> list[Job]:
+    def _pages(self, plan: FeedPlan, settings: FeedSettings, older: Entries) -> list[Job]:
         """The archive page jobs of `older` (newest first) in page order."""
         jobs, removed = page_jobs(self.site.out, plan, settings, older)
         for job in jobs:
