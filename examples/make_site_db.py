@@ -16,7 +16,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from newsfeed.records import ALIASES, FIELDS
+from newsfeed.fields import ALIASES, NAMES
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "articles" / "more.json"
@@ -25,7 +25,7 @@ DATABASE = HERE / "site.db"
 
 def main() -> None:
     records = json.loads(SOURCE.read_text(encoding="utf-8"))
-    columns = list(FIELDS)
+    columns = list(NAMES)
     DATABASE.unlink(missing_ok=True)
     connection = sqlite3.connect(DATABASE)
     with connection:

@@ -15,8 +15,9 @@ import pytest
 from lxml import etree
 
 import newsfeed
-import newsfeed.feed
-from newsfeed.feed import Document, Feed, Format
+import newsfeed.documents
+from newsfeed.documents import Document, Feed
+from newsfeed.feed import Format
 from newsfeed.model import Article, FeedSettings
 from newsfeed.publishing import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
 from newsfeed.validate import Finding, validate, validate_tree
@@ -282,10 +283,10 @@ def test_a_page_that_failed_validation_is_written_by_the_next_run(
             return [Finding("error", "Injected", "refused for the test", 1, "/")]
         return real_validate(root)
 
-    monkeypatch.setattr(newsfeed.feed, "validate_tree", refuse_page_3)
+    monkeypatch.setattr(newsfeed.documents, "validate_tree", refuse_page_3)
     outcome = build(tmp_path, range(1, 16))
     assert {w.status for w in outcome.files if "archive/3" in str(w.path)} == {"invalid"}
-    monkeypatch.setattr(newsfeed.feed, "validate_tree", real_validate)
+    monkeypatch.setattr(newsfeed.documents, "validate_tree", real_validate)
     build(tmp_path, range(1, 16))
     assert sorted(entry_ids(parse(page(tmp_path, 3, "rss")))) == ["n-10", "n-9"]
 

@@ -20,7 +20,8 @@ from lxml import etree
 import newsfeed
 from newsfeed import Feed, FeedSettings, Reading
 from newsfeed.cli import main
-from newsfeed.records import MAX_HTML_DEPTH, MAX_VALUE_NESTING
+from newsfeed.records import MAX_VALUE_NESTING
+from newsfeed.text import MAX_HTML_DEPTH
 
 HERE = Path(__file__).parent
 SITE = "https://noticias.example.org/"

@@ -7,9 +7,8 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from newsfeed.render.atom import atom_tree
-from newsfeed.render.feedgen_model import serialize
-from newsfeed.render.rss import rss_tree
+from newsfeed.render.atom import atom_document
+from newsfeed.render.rss import rss_document
 from newsfeed.validate import Finding, validate, validate_tree
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -21,7 +20,7 @@ def without_lines(findings: list[Finding]) -> list[Finding]:
 
 
 def test_the_atom_tree_is_in_the_atom_namespace(build, rich) -> None:
-    root = atom_tree(build(rich).to_feedgen("atom"))
+    root, _ = atom_document(build(rich).to_feedgen("atom"))
     namespaces = {etree.QName(e).namespace for e in root.iter(etree.Element)}
     assert None not in namespaces
     assert root.tag == f"{{{ATOM}}}feed"
@@ -37,9 +36,9 @@ def test_the_atom_bytes_declare_the_namespace_once(build, rich) -> None:
 @pytest.mark.parametrize("format", ["rss", "atom"])
 def test_a_clean_tree_and_its_bytes_have_no_findings(build, rich, format) -> None:
     fg = build(rich).to_feedgen(format)
-    root = rss_tree(fg) if format == "rss" else atom_tree(fg)
+    root, data = rss_document(fg) if format == "rss" else atom_document(fg)
     assert validate_tree(root) == []
-    assert validate(serialize(root)) == []
+    assert validate(data) == []
 
 
 @pytest.mark.parametrize("format", ["rss", "atom"])
@@ -50,18 +49,18 @@ def test_a_faulty_tree_has_the_findings_of_its_bytes(build, rich, format) -> Non
     fg.docs("docs.html")
     fg.rights("<b>Derechos</b> reservados")
     fg.entry()[0].title("<b>Título</b> en negrita")
-    root = rss_tree(fg) if format == "rss" else atom_tree(fg)
+    root, data = rss_document(fg) if format == "rss" else atom_document(fg)
     from_tree = validate_tree(root)
     assert from_tree
-    assert without_lines(from_tree) == without_lines(validate(serialize(root)))
+    assert without_lines(from_tree) == without_lines(validate(data))
 
 
 @pytest.mark.parametrize("format", ["rss", "atom"])
 def test_findings_of_a_rendered_document_have_the_lines_of_its_bytes(build, rich, format) -> None:
     feed = build(rich)
     # Faults feedgen lets through: HTML in an Atom title, a relative RSS docs URL.
-    feed._model.entry()[0].title("<b>Título</b> en negrita")
-    feed._model.docs("docs.html")
+    feed._model(format).entry()[0].title("<b>Título</b> en negrita")
+    feed._model(format).docs("docs.html")
     document = feed.render(format)
     assert document.findings
     assert list(document.findings) == validate(document.data)

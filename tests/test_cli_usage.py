@@ -77,7 +77,8 @@ def test_ctrl_c_exits_130() -> None:
     code = (
         "import os, signal, sys\n"
         "from newsfeed import cli\n"
-        "cli.run_show = lambda args: os.kill(os.getpid(), signal.SIGINT)\n"
+        "from newsfeed.cli import _show\n"
+        "_show.run_show = lambda args: os.kill(os.getpid(), signal.SIGINT)\n"
         "sys.exit(cli.main(['show', 'feed.xml']))\n"
     )
     result = subprocess.run(

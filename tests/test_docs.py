@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from newsfeed.config import FEED_KEYS, SITE_KEYS, TOP_KEYS
+from newsfeed.fields import BODY_FORMATS, LIST_FIELDS
+from newsfeed.fields import NAMES as FIELDS
 from newsfeed.model import AUTHOR_KEYS, WEBFEEDS_KEYS, Image
-from newsfeed.records import BODY_FORMATS, FIELDS, LIST_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsfeed.feed import Document, Feed, Format
+from newsfeed.documents import Document, Feed
+from newsfeed.feed import Format
 from newsfeed.model import FeedSettings
 from newsfeed.publishing import FeedPlan, Outcome, Site, publish
 

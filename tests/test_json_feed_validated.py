@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-import newsfeed.feed
-from newsfeed.feed import InvalidFeed
+import newsfeed.documents
 from newsfeed.validate import Finding, validate_json_feed
 
 
@@ -17,27 +16,42 @@ def test_our_json_feed_has_no_findings(build, rich) -> None:
     assert validate_json_feed(document.data) == []
 
 
-def test_a_finding_in_our_json_feed_names_the_record_and_field(
-    build, rich, monkeypatch: pytest.MonkeyPatch
+def test_an_entry_error_in_our_json_feed_leaves_out_that_entry_only(
+    build, rich, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     feed = build(rich)
-    first = json.loads(feed.render("json").data)["items"][0]["id"]
-    broken = Finding(
-        "error", "InvalidRFC3339Date", "bad date", None, "/items/0/date_published", first
-    )
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", lambda data: [broken])
+    ids = [item["id"] for item in json.loads(feed.render("json").data)["items"]]
+    validate_for_real = newsfeed.documents.validate_json_feed
+
+    def with_a_bad_second_item(data: bytes) -> list[Finding]:
+        found = validate_for_real(data)
+        for index, item in enumerate(json.loads(data)["items"]):
+            if item["id"] == ids[1]:
+                path = f"/items/{index}/date_published"
+                found.append(Finding("error", "InvalidRFC3339Date", "bad date", None, path))
+        return found
+
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", with_a_bad_second_item)
 
     document = feed.render("json")
-    assert not document.valid
+    assert document.valid
+    assert [item["id"] for item in json.loads(document.data)["items"]] == [ids[0], ids[2]]
     [problem] = document.problems
+    place = feed.articles[1].place
+    assert (problem.level, problem.source, problem.position) == (
+        "error",
+        place.source,
+        place.position,
+    )
     assert problem.field == "date_published" and "[InvalidRFC3339Date]" in problem.message
-    with pytest.raises(InvalidFeed):
-        feed.json()
+    assert "the entry is left out of feed.json" in problem.message
+    [written] = feed.write(tmp_path, formats=["json"])
+    assert written.status == "written" and written.problems == (problem,)
 
 
 def test_an_invalid_json_feed_is_not_written(build, rich, tmp_path, monkeypatch) -> None:
     broken = Finding("error", "MissingTitle", "Missing top-level key: title", None, "/title")
-    monkeypatch.setattr(newsfeed.feed, "validate_json_feed", lambda data: [broken])
+    monkeypatch.setattr(newsfeed.documents, "validate_json_feed", lambda data: [broken])
 
     [written] = build(rich).write(tmp_path, formats=["json"])
     assert written.status == "invalid"

@@ -29,7 +29,7 @@ PATIENCE = 60.0
 RUNNER = """
 import os, sys, time
 from pathlib import Path
-import newsfeed.feed, newsfeed.files, newsfeed.publishing
+import newsfeed.documents, newsfeed.files, newsfeed.publishing
 from newsfeed.cli import main
 
 role, log, mode, *argv = sys.argv[1:]
@@ -41,7 +41,7 @@ def note(event):
 def logged():
     return Path(log).read_text().splitlines()
 
-real_write, real_sleep, real_replace = newsfeed.feed.write_if_changed, time.sleep, os.replace
+real_write, real_sleep, real_replace = newsfeed.documents.write_if_changed, time.sleep, os.replace
 
 def write(path, data):
     note(f"write {Path(path).name}")
@@ -67,7 +67,7 @@ def replace(source, target):
         real_sleep(PATIENCE)
     real_replace(source, target)
 
-newsfeed.feed.write_if_changed = write
+newsfeed.documents.write_if_changed = write
 os.replace = replace
 if role == "B":
     time.sleep = sleep

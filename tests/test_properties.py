@@ -36,7 +36,7 @@ from lxml import etree
 import newsfeed
 from newsfeed import Feed, FeedSettings
 from newsfeed.cli import main
-from newsfeed.records import FIELDS
+from newsfeed.fields import NAMES as FIELDS
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 #: Examples per property: (default run, thorough run).

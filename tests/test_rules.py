@@ -385,7 +385,7 @@ def test_an_entry_with_a_finding_is_left_out_and_named(format: str) -> None:
 def test_a_finding_of_the_feed_still_stops_the_document() -> None:
     article = read(record()).articles[0]
     feed = Feed(SETTINGS, [article])
-    feed._model.docs("not a url")
+    feed._model("rss").docs("not a url")
     assert not feed.render("rss").valid
 
 

@@ -270,3 +270,56 @@ def test_many_entries_and_concurrent_callers_agree() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(validate, [doc] * 12))
     assert all(result == expected for result in results)
+
+
+def test_a_finding_past_its_codes_cap_is_counted_and_its_message_never_built() -> None:
+    from newsfeed.validate._report import Report, Scope
+    from newsfeed.validate.findings import MAX_FINDINGS_PER_CODE
+
+    built = []
+
+    def message() -> str:
+        built.append(1)
+        return "Missing title"
+
+    item = etree.fromstring(b"<item/>")
+    report = Report()
+    for _ in range(MAX_FINDINGS_PER_CODE + 500):
+        report.error(item, "MissingTitle", message, Scope())
+    found = report.findings()
+    assert len(built) == MAX_FINDINGS_PER_CODE
+    assert len(found) == MAX_FINDINGS_PER_CODE + 1
+    assert "500 more MissingTitle errors" in found[-1].message
+
+
+def test_a_streamed_document_and_its_tree_have_the_same_findings() -> None:
+    # Two channels, items among the channel's own elements, and faults in both.
+    doc = (
+        b'<rss version="2.0"><channel><title>t</title><item><title>a</title></item>'
+        b"<link>relative</link><item><guid>1</guid></item><item/><ttl>x</ttl>"
+        b"<item><title>b</title><guid>1</guid></item></channel><channel/></rss>"
+    )
+    streamed = validate(doc)
+    assert {f.code for f in streamed} >= {"DuplicateValue", "InvalidFullLink", "InvalidInteger"}
+    assert streamed == validate_tree(etree.fromstring(doc))
+    assert "/rss/channel[1]/item[4]/guid" in {f.path for f in streamed}
+
+
+def test_a_streamed_atom_feed_and_its_tree_have_the_same_findings() -> None:
+    # Metadata after an entry, text after an entry, two entries with one id.
+    entry = (
+        b"<entry><id>urn:uuid:60a76c80-d399-11d9-b93c-0003939e0af6</id><title>e</title>"
+        b"<updated>2026-01-01T00:00:00Z</updated><summary>s</summary></entry>"
+    )
+    doc = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:60a76c80-d399-11d9-b93c-'
+        b"0003939e0af7</id><title>t</title><updated>2026-01-01T00:00:00Z</updated>"
+        + entry
+        + b"stray<author><name>n</name></author>"
+        + entry
+        + b"<entry/></feed>"
+    )
+    streamed = validate(doc)
+    codes = {f.code for f in streamed}
+    assert codes >= {"MisplacedMetadata", "UnexpectedText", "DuplicateEntries"}
+    assert streamed == validate_tree(etree.fromstring(doc))

@@ -234,3 +234,65 @@ def test_a_third_run_after_the_hub_heard_everything_sends_nothing(
 
     main(["build", "--config", str(config), "--quiet"])
     assert hub.received == []
+
+
+def queue_pings_that_fail(config: Path, hub: Hub) -> None:
+    """A first run whose three pings all fail: its feeds are written and stay queued."""
+    hub.statuses[:] = [503] * 9
+    main(["build", "--config", str(config), "--quiet"])
+    hub.received.clear()
+
+
+def test_a_run_stopped_by_an_unreadable_source_still_pings_what_an_earlier_run_queued(
+    tmp_path: Path, hub: Hub, no_pause: list[float]
+) -> None:
+    config = write_site(tmp_path, hub.url)
+    queue_pings_that_fail(config, hub)
+    written = (tmp_path / "public" / "rss.xml").read_bytes()
+    (tmp_path / "records.json").write_text("[{", encoding="utf-8")
+
+    assert main(["build", "--config", str(config), "--quiet"]) == 1
+    assert sorted(hub.pings()) == [
+        ("publish", f"{SITE}atom.xml"),
+        ("publish", f"{SITE}category/economia/atom.xml"),
+        ("publish", f"{SITE}rss.xml"),
+    ]
+    assert not (tmp_path / "public" / ".newsfeed-websub-pending.json").exists()
+    assert (tmp_path / "public" / "rss.xml").read_bytes() == written
+
+
+def test_a_run_stopped_by_strict_still_pings_what_an_earlier_run_queued(
+    tmp_path: Path, hub: Hub, no_pause: list[float]
+) -> None:
+    config = write_site(tmp_path, hub.url)
+    queue_pings_that_fail(config, hub)
+    records = json.loads((tmp_path / "records.json").read_text(encoding="utf-8"))
+    records.append({"id": "bad", "title": "Sin fecha", "published": "31 de febrero"})
+    (tmp_path / "records.json").write_text(json.dumps(records), encoding="utf-8")
+
+    assert main(["build", "--config", str(config), "--quiet", "--strict"]) == 1
+    assert len(hub.pings()) == 3
+    assert not (tmp_path / "public" / ".newsfeed-websub-pending.json").exists()
+
+
+def test_a_stopped_run_whose_pings_fail_again_keeps_them_queued_and_ends_with_why_it_stopped(
+    tmp_path: Path, hub: Hub, no_pause: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_site(tmp_path, hub.url)
+    queue_pings_that_fail(config, hub)
+    (tmp_path / "records.json").write_text("[{", encoding="utf-8")
+    hub.statuses[:] = [503] * 9
+    capsys.readouterr()
+
+    assert main(["build", "--config", str(config), "--quiet"]) == 1
+    stderr = capsys.readouterr().err.splitlines()
+    assert sum("WebSub ping for" in line for line in stderr) == 3
+    assert stderr[-1].startswith("newsfeed: 1 source(s) could not be read: nothing written")
+    queued = json.loads(
+        (tmp_path / "public" / ".newsfeed-websub-pending.json").read_text(encoding="utf-8")
+    )
+    assert sorted(queued) == [
+        f"{SITE}atom.xml",
+        f"{SITE}category/economia/atom.xml",
+        f"{SITE}rss.xml",
+    ]

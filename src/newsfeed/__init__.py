@@ -26,7 +26,8 @@ from newsfeed.version import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from newsfeed.discovery import discovery_links
-    from newsfeed.feed import FORMATS, Document, Feed, InvalidFeed, Written
+    from newsfeed.documents import Document, Feed, InvalidFeed, Written
+    from newsfeed.feed import FORMATS
     from newsfeed.model import (
         Article,
         Author,
@@ -36,13 +37,21 @@ if TYPE_CHECKING:
         InputWarning,
         Place,
         Problem,
+        RawRecord,
+        Reading,
         SettingError,
         SourceError,
+        WebFeeds,
     )
     from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
     from newsfeed.reading import read_articles
-    from newsfeed.records import Reading
     from newsfeed.serve import Response, respond
+    from newsfeed.sources.readers import (
+        FileReader,
+        RecordSource,
+        register_reader,
+        unregister_reader,
+    )
     from newsfeed.sources.sql import SqlSource
     from newsfeed.validate import Finding, validate
 
@@ -51,7 +60,8 @@ if TYPE_CHECKING:
 #: dateutil, validator, database or serving code until a program needs it.
 _DEFINED_IN = {
     "newsfeed.discovery": ("discovery_links",),
-    "newsfeed.feed": ("FORMATS", "Document", "Feed", "InvalidFeed", "Written"),
+    "newsfeed.documents": ("Document", "Feed", "InvalidFeed", "Written"),
+    "newsfeed.feed": ("FORMATS",),
     "newsfeed.model": (
         "Article",
         "Author",
@@ -61,13 +71,21 @@ _DEFINED_IN = {
         "InputWarning",
         "Place",
         "Problem",
+        "RawRecord",
+        "Reading",
         "SettingError",
         "SourceError",
+        "WebFeeds",
     ),
     "newsfeed.publishing": ("FeedPlan", "Outcome", "Selection", "Site", "publish"),
     "newsfeed.reading": ("read_articles",),
-    "newsfeed.records": ("Reading",),
     "newsfeed.serve": ("Response", "respond"),
+    "newsfeed.sources.readers": (
+        "FileReader",
+        "RecordSource",
+        "register_reader",
+        "unregister_reader",
+    ),
     "newsfeed.sources.sql": ("SqlSource",),
     "newsfeed.validate": ("Finding", "validate"),
 }
@@ -107,6 +125,7 @@ __all__ = [
     "Feed",
     "FeedPlan",
     "FeedSettings",
+    "FileReader",
     "Finding",
     "Image",
     "InputError",
@@ -115,18 +134,23 @@ __all__ = [
     "Outcome",
     "Place",
     "Problem",
+    "RawRecord",
     "Reading",
+    "RecordSource",
     "Response",
     "Selection",
     "SettingError",
     "Site",
     "SourceError",
     "SqlSource",
+    "WebFeeds",
     "Written",
     "__version__",
     "discovery_links",
     "publish",
     "read_articles",
+    "register_reader",
     "respond",
+    "unregister_reader",
     "validate",
 ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from newsfeed.feed import FILE_NAMES, FORMATS, MEDIA_TYPES, Feed, Format, file_url
+from newsfeed.documents import Feed
+from newsfeed.feed import FILE_NAMES, FORMATS, MEDIA_TYPES, Format, file_url
 from newsfeed.model import FeedSettings
 
 FORMAT_NAMES: dict[Format, str] = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}

@@ -17,6 +17,16 @@ import stat
 import tempfile
 from pathlib import Path
 
+__all__ = [
+    "READ_TIMEOUT",
+    "TEMPORARY_SUFFIX",
+    "ReadTimeout",
+    "TooLarge",
+    "is_temporary",
+    "read_limited",
+    "write_if_changed",
+]
+
 
 def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     """Replace `path` with `data` atomically; False (and nothing touched) if unchanged."""

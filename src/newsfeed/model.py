@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from newsfeed.rules import (
     Level,
@@ -34,6 +34,8 @@ __all__ = [
     "Level",
     "Place",
     "Problem",
+    "RawRecord",
+    "Reading",
     "SourceError",
     "WebFeeds",
     "check_http_url",
@@ -147,6 +149,39 @@ class Article:
     language: str | None = None
     categories: tuple[str, ...] = ()
     image: Image | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawRecord:
+    """A record as a source read it, with its place and, for files, a fallback date."""
+
+    data: Mapping[str, Any]
+    place: Place
+    fallback_published: datetime | None = None
+
+
+@dataclass(slots=True)
+class Reading:
+    """What reading records produced: the articles that publish, and every problem."""
+
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Each error skipped one record (or one unreadable line or file): a record
+        stops at its first error."""
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def unreadable(self) -> list[SourceError]:
+        """Sources that could not be read at all: publishing without them would drop
+        their articles from the feeds, so the command line writes nothing then."""
+        return [p for p in self.problems if isinstance(p, SourceError)]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
 
 
 class SettingError(ValueError):

@@ -27,30 +27,21 @@ from pathlib import Path
 from typing import TypeAlias
 
 from newsfeed.index import SiteIndex, SourceRead
-from newsfeed.model import Article, FeedSettings, Problem, SourceError
+from newsfeed.model import Article, FeedSettings, Problem, RawRecord, Reading, SourceError
 from newsfeed.progress import Progress
-from newsfeed.records import RawRecord, Reading, RecordReader, gc_paused
+from newsfeed.records import RecordReader, gc_paused
 from newsfeed.sources import (
-    READERS,
     SourceFile,
     Sources,
-    csvfile,
-    jsonlines,
     known_encoding,
     missing_id_warning,
     records_of,
     source_parts,
 )
 from newsfeed.sources.position import Position
-from newsfeed.sources.sql import SqlSource
+from newsfeed.sources.readers import RecordSource, registered
 from newsfeed.version import __version__
 
-#: The kinds of file that are read on from where the last run stopped.
-RESUMABLE = {
-    suffix: reader
-    for suffix, reader in READERS.items()
-    if reader in (jsonlines.read, csvfile.read)
-}
 #: A file changed this soon before the index last looked at it may have changed again
 #: within the same tick of the file system's clock: its bytes are compared, not its time.
 _RACY_NS = 2_000_000_000
@@ -73,14 +64,15 @@ CODE_DIGEST = _code_digest()
 
 
 def salt(settings: FeedSettings, encoding: str) -> bytes:
-    """What every article read depends on besides its record."""
-    return CODE_DIGEST + repr((settings, encoding)).encode()
+    """What every article read depends on besides its record: a reader registered
+    or taken away reads every file again."""
+    return CODE_DIGEST + repr((settings, encoding, registered())).encode()
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     key: str
-    part: SourceFile | SqlSource | tuple[RawRecord, ...] | Iterable[Article]
+    part: SourceFile | RecordSource | tuple[RawRecord, ...] | Iterable[Article]
     #: How many of the problems of finding the sources came before this part.
     mark: int
 
@@ -139,7 +131,7 @@ def _parts(sources: Input, problems: list[Problem]) -> list[_Part]:
     """The sources as the parts the index keeps apart, each with a key of its own."""
     # One mapping is one record, which source_parts knows: iterating it here would
     # read its keys as paths.
-    if not isinstance(sources, str | os.PathLike | SqlSource | Mapping):
+    if not isinstance(sources, str | os.PathLike | RecordSource | Mapping):
         items = iter(sources)
         first = next(items, None)
         if isinstance(first, Article):
@@ -149,7 +141,7 @@ def _parts(sources: Input, problems: list[Problem]) -> list[_Part]:
     records: list[RawRecord] = []
     seen: dict[str, int] = {}
 
-    def add(key: str, part: SourceFile | SqlSource | tuple[RawRecord, ...], mark: int) -> None:
+    def add(key: str, part: SourceFile | RecordSource | tuple[RawRecord, ...], mark: int) -> None:
         # A file named twice is read twice, as two sources.
         seen[key] = seen.get(key, 0) + 1
         parts.append(_Part(f"{key}\0{seen[key]}", part, mark))
@@ -161,10 +153,7 @@ def _parts(sources: Input, problems: list[Problem]) -> list[_Part]:
         if records:
             add("records", tuple(records), len(problems))
             records = []
-        if isinstance(part, SqlSource):
-            add(f"sql\0{part.url}\0{part.query}", part, len(problems))
-        else:
-            add(f"file\0{part.name}", part, len(problems))
+        add(part.key, part, len(problems))
     if records:
         add("records", tuple(records), len(problems))
     return parts
@@ -184,10 +173,8 @@ def _read_part(
         return
     reader = RecordReader(settings, unique_ids=False)
     problems: list[Problem] = []
-    if isinstance(source, SqlSource | tuple):
-        records = (
-            records_of(source, problems, encoding) if isinstance(source, SqlSource) else source
-        )
+    if isinstance(source, RecordSource | tuple):
+        records = source if isinstance(source, tuple) else source.records(problems, encoding)
         articles = reader.iter_articles(records, problems)
     else:
         articles = iter(source)  # Articles made elsewhere
@@ -217,7 +204,7 @@ def _read_file(
         return
     state = index.source(key)
     checked = time.time_ns()
-    resumable = source.path.suffix.lower() in RESUMABLE
+    resume = source.reader.resume
     prefix = None
     if state is not None and state.complete and state.digest is not None:
         same = (status.st_size, status.st_mtime_ns, status.st_ino) == (
@@ -228,10 +215,10 @@ def _read_file(
         racy = state.checked_ns is None or status.st_mtime_ns >= state.checked_ns - _RACY_NS
         if same and not racy:
             return
-        prefix_size = state.size if resumable and state.resume is not None else None
+        prefix_size = state.size if resume and state.resume is not None else None
         prefix, digest = _digests(source.path, prefix_size)
-        text_dated = source.path.suffix.lower() == ".txt"
-        if digest == state.digest and not (text_dated and status.st_mtime_ns != state.mtime_ns):
+        dated = source.reader.dated
+        if digest == state.digest and not (dated and status.st_mtime_ns != state.mtime_ns):
             index.seen(key, status.st_size, status.st_mtime_ns, status.st_ino, checked)
             return
     else:
@@ -243,17 +230,15 @@ def _read_file(
         read = state.resume
         reader.reported_unknown.update(state.unknown_reported)
         first = state.next_seq
-    if resumable:
-        records = RESUMABLE[source.path.suffix.lower()](
-            source.path, source.name, encoding, problems, read
-        )
+    if resume is not None:
+        records = resume(source.path, source.name, encoding, problems, read)
     else:
         records = records_of(source, problems, encoding)
     articles = reader.iter_articles(records, problems)
 
     def at_end(complete: bool) -> Position | None:
         """Where the next run goes on reading, if the file is read whole to its end."""
-        if not (resumable and complete and read.whole and read.offset == status.st_size):
+        if not (resume and complete and read.whole and read.offset == status.st_size):
             return None
         return read
 

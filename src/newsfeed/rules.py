@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from encodings import idna
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 # --- Namespaces ----------------------------------------------------------------
 
@@ -30,6 +30,16 @@ WEBFEEDS_NS = "http://webfeeds.org/rss/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
 XML_BASE = f"{{{XML_NS}}}base"
+#: Apple's podcast namespace as Apple publishes it, and the capitalised spelling
+#: found in old feeds, which the W3C validator also takes for it.
+ITUNES_NAMESPACES = frozenset(
+    {"http://www.itunes.com/dtds/podcast-1.0.dtd", "http://www.itunes.com/DTDs/Podcast-1.0.dtd"}
+)
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+#: The `version` of a JSON Feed 1.1 document, and of a JSON Feed 1.0 one.
+JSON_FEED_1_1 = "https://jsonfeed.org/version/1.1"
+JSON_FEED_1 = "https://jsonfeed.org/version/1"
 
 #: How bad a problem or a finding is: an error keeps something from publishing.
 Level = Literal["error", "warning"]
@@ -300,6 +310,19 @@ def tag_date(when: datetime) -> str:
     """The date of a tag URI made for an article: the UTC date of its instant, so
     that the id depends on when it was published, not on how the date was written."""
     return when.astimezone(timezone.utc).date().isoformat()
+
+
+def feed_domain(link: str) -> str:
+    """The authority of the site's link, as RFC 4151 tag URIs want it: lower-case
+    ASCII (an international domain in its IDNA form)."""
+    host = urlsplit(link).hostname or "localhost"
+    return idna_host(host) or "localhost"
+
+
+def tag_uri(domain: str, when: datetime, specific: str) -> str:
+    """An RFC 4151 tag URI dated with the UTC day of `when`; `specific` is
+    percent-encoded where the RFC does not allow it."""
+    return f"tag:{domain},{tag_date(when)}:{quote(specific, safe=TAG_SAFE)}"
 
 
 # --- Dates ------------------------------------------------------------------------------

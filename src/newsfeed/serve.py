@@ -20,11 +20,11 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
-from newsfeed.feed import FORMATS, MEDIA_TYPES
-from newsfeed.render.feedgen_model import newest_update
+from newsfeed.feed import FORMATS, MEDIA_TYPES, newest_update
 
 if TYPE_CHECKING:
-    from newsfeed.feed import Feed, Format
+    from newsfeed.documents import Feed
+    from newsfeed.feed import Format
 
 #: The `Content-Type` of each format; feeds are always UTF-8.
 CONTENT_TYPES: dict[str, str] = {

@@ -187,22 +187,13 @@ def _xml_feed(data: bytes, name: str) -> ShownFeed:
 def _rss_entry(item: etree._Element) -> ShownEntry:
     when, when_text = _date(_text(item.find("pubDate")) or _text(item.find(f"{DC}date")))
     authors = [_text(e) for e in item.iterchildren(f"{DC}creator", "author")]
-    image = next(
+    image = _first_url(
         (
-            e.get("url")
-            for e in item.iter(f"{MEDIA}content")
-            if e.get("medium") == "image" or (e.get("type") or "").startswith("image/")
+            (e for e in item.iter(f"{MEDIA}content") if e.get("medium") == "image" or _image(e)),
+            "url",
         ),
-        None,
-    )
-    image = image or next((e.get("url") for e in item.iter(f"{MEDIA}thumbnail")), None)
-    image = image or next(
-        (
-            e.get("url")
-            for e in item.iterchildren("enclosure")
-            if (e.get("type") or "").startswith("image/")
-        ),
-        None,
+        (item.iter(f"{MEDIA}thumbnail"), "url"),
+        ((e for e in item.iterchildren("enclosure") if _image(e)), "url"),
     )
     return ShownEntry(
         title=_plain(_text(item.find("title"))),
@@ -220,15 +211,11 @@ def _atom_entry(entry: etree._Element, feed_authors: tuple[str, ...]) -> ShownEn
     if date_element is None:
         date_element = entry.find(f"{ATOM}updated")
     when, when_text = _date(_text(date_element))
-    image = next(
-        (
-            link.get("href")
-            for link in entry.iterchildren(f"{ATOM}link")
-            if link.get("rel") == "enclosure" and (link.get("type") or "").startswith("image/")
-        ),
-        None,
+    links = entry.iterchildren(f"{ATOM}link")
+    image = _first_url(
+        ((link for link in links if link.get("rel") == "enclosure" and _image(link)), "href"),
+        (entry.iter(f"{MEDIA}thumbnail"), "url"),
     )
-    image = image or next((e.get("url") for e in entry.iter(f"{MEDIA}thumbnail")), None)
     summary = entry.find(f"{ATOM}summary")
     return ShownEntry(
         title=_atom_text(entry.find(f"{ATOM}title")),
@@ -242,6 +229,21 @@ def _atom_entry(entry: etree._Element, feed_authors: tuple[str, ...]) -> ShownEn
         ),
         image=image,
     )
+
+
+def _first_url(*choices: tuple[Iterable[etree._Element], str]) -> str | None:
+    """The URL in the first element of each choice (elements, the attribute holding
+    it), the first choice first, as readers look for an entry's picture."""
+    for elements, attribute in choices:
+        first = next(iter(elements), None)
+        url = None if first is None else first.get(attribute)
+        if url:
+            return url
+    return None
+
+
+def _image(element: etree._Element) -> bool:
+    return (element.get("type") or "").startswith("image/")
 
 
 def _atom_authors(parent: etree._Element) -> tuple[str, ...]:

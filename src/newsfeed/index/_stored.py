@@ -1,5 +1,5 @@
-"""What the site index stores (internal): articles as values and back, their digest,
-their order in a feed and facets, and problems as values."""
+"""What the site index stores (internal): articles as the field table's values and back,
+their digest, their order in a feed and facets, and problems as values."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from newsfeed.fields import article_from, article_values
 from newsfeed.index._database import DamagedIndex
 from newsfeed.model import (
     Article,
-    Author,
-    Image,
     InputError,
     InputWarning,
     Place,
@@ -65,12 +64,12 @@ def problem_of(values: Sequence[Any]) -> Problem:
 
 def article_digest(article: Article) -> bytes:
     """A digest of everything the article renders from (not its place)."""
-    return hashlib.sha256(marshal.dumps(_values(article), 2)).digest()[:DIGEST_SIZE]
+    return hashlib.sha256(marshal.dumps(article_values(article), 2)).digest()[:DIGEST_SIZE]
 
 
 def encoded(article: Article) -> tuple[bytes, bytes]:
     """The article's digest, and its values as stored."""
-    values = marshal.dumps(_values(article), 2)
+    values = marshal.dumps(article_values(article), 2)
     digest = hashlib.sha256(values).digest()[:DIGEST_SIZE]
     # Article text compresses about threefold even at the fastest level: a third of
     # the disk, and of the bytes a large first build writes twice (log, then file).
@@ -85,78 +84,4 @@ def decoded(stored: bytes, digest: bytes, source: str, position: str | None) -> 
         values = b""
     if hashlib.sha256(values).digest()[:DIGEST_SIZE] != digest:
         raise DamagedIndex("an article's values do not match their digest")
-    return _article(marshal.loads(values), Place(source, position))
-
-
-# Articles become tuples of the values marshal writes (str, int, bool, None,
-# tuple) and back; the round-trip test names every field, so a field added to
-# the model and forgotten here fails it.
-
-
-def _values(article: Article) -> tuple[Any, ...]:
-    image = article.image
-    return (
-        article.id,
-        article.atom_id,
-        article.title,
-        article.published.isoformat(),
-        article.updated.isoformat(),
-        article.id_is_url,
-        article.url,
-        article.kicker,
-        article.summary,
-        article.body_html,
-        article.body_text,
-        tuple((a.name, a.email, a.url, a.bio) for a in article.authors),
-        article.language,
-        article.categories,
-        None
-        if image is None
-        else (
-            image.url,
-            image.type,
-            image.length,
-            image.width,
-            image.height,
-            image.caption,
-            image.credit,
-        ),
-    )
-
-
-def _article(values: tuple[Any, ...], place: Place) -> Article:
-    (
-        id,
-        atom_id,
-        title,
-        published,
-        updated,
-        id_is_url,
-        url,
-        kicker,
-        summary,
-        body_html,
-        body_text,
-        authors,
-        language,
-        categories,
-        image,
-    ) = values
-    return Article(
-        id=id,
-        atom_id=atom_id,
-        title=title,
-        published=datetime.fromisoformat(published),
-        updated=datetime.fromisoformat(updated),
-        place=place,
-        id_is_url=id_is_url,
-        url=url,
-        kicker=kicker,
-        summary=summary,
-        body_html=body_html,
-        body_text=body_text,
-        authors=tuple(Author(*author) for author in authors),
-        language=language,
-        categories=categories,
-        image=None if image is None else Image(*image),
-    )
+    return article_from(marshal.loads(values), Place(source, position))

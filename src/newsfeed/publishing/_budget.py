@@ -3,7 +3,8 @@ its oldest entries."""
 
 from __future__ import annotations
 
-from newsfeed.feed import Document, Feed, Format
+from newsfeed.documents import Document, Feed
+from newsfeed.feed import Format
 
 #: The smallest cap among common readers (CommaFeed refuses feeds over 5 MiB).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsfeed.feed import Format, Written
+from newsfeed.documents import Written
+from newsfeed.feed import Format
 from newsfeed.index import Entries
 from newsfeed.model import ArchiveLinks, FeedSettings, Problem
 from newsfeed.publishing.site import FeedPlan

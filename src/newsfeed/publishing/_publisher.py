@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from newsfeed.feed import FILE_NAMES, Written
+from newsfeed.documents import Written
+from newsfeed.feed import FILE_NAMES
 from newsfeed.index import (
     DamagedIndex,
     DocumentState,

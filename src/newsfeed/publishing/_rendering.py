@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from newsfeed.feed import Document, Feed, write_document
+from newsfeed.documents import Document, Feed, write_document
 from newsfeed.index import SiteIndex
 from newsfeed.model import ArchiveLinks, InputWarning, Problem
 from newsfeed.publishing._archives import ARCHIVE_FORMATS

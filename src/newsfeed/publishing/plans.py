@@ -39,12 +39,16 @@ def fan_out_folder(name: str, digits: int = DIGEST_DIGITS) -> str:
     ("C++" -> "c_cedb1bac7efcd7db", "C#" -> "c_951a4d36e0a9018b"). A slug
     never holds "_", so the two kinds of names never meet; names with the
     same fold ("Economía", "economia") share their folder, and no others do.
+    A name made only of spaces and that punctuation (".", "..", "/") folds to
+    nothing: its digest is of the name itself (`_identity`), so that each such
+    name has a folder of its own ("_" and the digits).
     """
     folded = fold_name(name)
     slug = slugify(folded, max_length=len(folded))
     if slug and slug == folded and len(slug.encode("utf-8", "surrogatepass")) <= MAX_FOLDER_BYTES:
         return slug
-    digest = hashlib.sha256(folded.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
+    identity = _identity(name, folded)
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:digits]
     room = MAX_FOLDER_BYTES - len(digest) - 1
     cut = slug.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
     return f"{cut.rstrip('-')}_{digest}"
@@ -59,12 +63,19 @@ def fan_out_folders(names: Iterable[str]) -> dict[str, str]:
     for name in names:
         if name not in folders:
             folders[name] = fan_out_folder(name)
-            folds.setdefault(folders[name], set()).add(fold_name(name))
+            folds.setdefault(folders[name], set()).add(_identity(name, fold_name(name)))
     shared = {folder for folder, found in folds.items() if len(found) > 1}
     return {
         name: fan_out_folder(name, 64) if folder in shared else folder
         for name, folder in folders.items()
     }
+
+
+def _identity(name: str, folded: str) -> str:
+    """What tells `name` from other names: its fold, or for a name that folds to
+    nothing, the name as a selection compares it (ignoring case). No fold is made
+    only of spaces and punctuation between words, so the two kinds never meet."""
+    return folded or unicodedata.normalize("NFC", name.casefold())
 
 
 def could_be_fan_out_folder(name: str) -> bool:

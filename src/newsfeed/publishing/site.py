@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from newsfeed.feed import FORMATS, Format, Written
+from newsfeed.documents import Written
+from newsfeed.feed import FORMATS, Format
 from newsfeed.index import AUTHOR, CATEGORY, Entries, SiteIndex
 from newsfeed.model import FeedSettings, Problem, SettingError, SourceError
 from newsfeed.publishing._budget import DEFAULT_MAX_BYTES

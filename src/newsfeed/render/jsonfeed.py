@@ -11,7 +11,6 @@ from newsfeed.dates import format_rfc3339
 from newsfeed.model import Article, Author, FeedSettings
 
 VERSION = "https://jsonfeed.org/version/1.1"
-MEDIA_TYPE = "application/feed+json"
 
 
 def render_json(

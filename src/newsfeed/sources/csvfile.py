@@ -1,7 +1,7 @@
 """CSV files: a header row of field names, then one record per row.
 
 List fields hold their items as text, split as in every other source
-(`records.LIST_SEPARATORS`): `;` between authors, `,` or `;` between categories.
+(`fields.LIST_SEPARATORS`): `;` between authors, `,` or `;` between categories.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import RawRecord
+from newsfeed.model import Place, Problem, RawRecord
 from newsfeed.sources.decoding import read_from, text_of
 from newsfeed.sources.position import Position
 

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import RawRecord
+from newsfeed.model import Place, Problem, RawRecord
 from newsfeed.sources.decoding import read_text
 
 _decoder = json.JSONDecoder()

@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import RawRecord
+from newsfeed.model import Place, Problem, RawRecord
 from newsfeed.sources.decoding import decode
 from newsfeed.sources.position import Position
 

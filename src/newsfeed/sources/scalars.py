@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from newsfeed.records import ALIASES
+from newsfeed.fields import ALIASES
 
 
 def text_id(value: Any) -> Any:

@@ -37,14 +37,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import ALIASES, RawRecord
+from newsfeed.fields import ALIASES, JSON_FIELDS
+from newsfeed.model import Place, Problem, RawRecord
+from newsfeed.sources.readers import RecordSource
 from newsfeed.sources.scalars import text_id
 
 #: Rows fetched per round trip: small enough to stream, large enough to be fast.
 BATCH_SIZE = 500
-#: Fields whose column may hold a JSON array or object.
-JSON_FIELDS = frozenset({"authors", "categories", "image"})
 #: Databases fold unquoted names (PostgreSQL lowers `pubDate` to `pubdate`), so
 #: a column that is not a field name is matched to one without regard to case.
 _ALIAS_BY_FOLDED = {alias.casefold(): alias for alias in ALIASES}
@@ -89,7 +88,7 @@ _SESSION_ZONE = {"postgresql": "SET LOCAL TIME ZONE 'UTC'"}
 
 
 @dataclass(frozen=True, slots=True)
-class SqlSource:
+class SqlSource(RecordSource):
     """A query on a database, as a source of article records.
 
     `url` is `sqlite:///relative/site.db`, `sqlite:////absolute/site.db`, or
@@ -107,6 +106,14 @@ class SqlSource:
     def name(self) -> str:
         """The database as messages name it, without user, password or parameters."""
         return database_name(self.url)
+
+    @property
+    def key(self) -> str:
+        return f"sql\0{self.url}\0{self.query}"
+
+    def records(self, problems: list[Problem], encoding: str) -> Iterator[RawRecord]:
+        """Every row of the query as a record (a driver decodes text itself)."""
+        return read(self, problems)
 
 
 def database_name(url: str) -> str:

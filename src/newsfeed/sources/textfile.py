@@ -21,8 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsfeed.model import Place, Problem
-from newsfeed.records import RawRecord
+from newsfeed.model import Place, Problem, RawRecord
 from newsfeed.rules import split_name_email
 from newsfeed.sources.decoding import read_text
 

@@ -7,26 +7,27 @@ touching it. Findings come sorted by line, path and code.
 This package imports nothing from the rest of newsfeed but its rules
 (`newsfeed.rules`, which reading uses too) and the bounded reads of
 `newsfeed.files`: the feed writer imports it, never the other way round.
+
+The public surface is what `__all__` names. Every module is internal: those
+named with a leading underscore, and `findings` (the `Finding` value and the
+cap of findings per code), `xml` (safe parsing; `safe_parser` also serves
+`show`), `rss`, `atom`, `jsonfeed` (`names_json_feed_part` also serves the
+command line), `itunes` and `podcasting`, each the checks of its format or
+namespace. In the order a document goes through them: `xml`, `_walk` (the
+walk that feeds each format's checks one entry at a time), `rss`/`atom` with
+their `_rss_parts`/`_atom_parts`/`_atom_schema`, `_extensions`, `_webfeeds`,
+`itunes`, `podcasting`; all report through `_report` and judge values with
+`_values`.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from .atom import validate_atom
-from .common import ITUNES_NAMESPACES, PODCAST_NAMESPACE
+from ._walk import walk_bytes, walk_tree
 from .findings import Finding, Level
 from .jsonfeed import is_json_document, validate_json_feed
-from .rss import validate_rss
-from .xml import (
-    MAX_DOCUMENT_BYTES,
-    Source,
-    detect_format,
-    entity_findings,
-    parse,
-    read_input,
-    root_finding,
-)
+from .xml import MAX_DOCUMENT_BYTES, Source, detect_format, read_input
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -58,11 +59,7 @@ def validate(data: Source) -> list[Finding]:
         return refused
     if is_json_document(raw):
         return validate_json_feed(raw)
-    root, broken = parse(raw, encoding)
-    del raw  # the tree is all that is needed now: a copy of the document less
-    if root is None:
-        return broken
-    return validate_tree(root)
+    return walk_bytes(raw, encoding)
 
 
 def validate_tree(root: etree._Element) -> list[Finding]:
@@ -73,33 +70,4 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     subtree, and puts them back before returning), so it must not be read by
     another thread meanwhile.
     """
-    findings = entity_findings(root)
-    kind = detect_format(root)
-    if kind == "rss":
-        findings.extend(validate_rss(root))
-    elif kind == "atom":
-        findings.extend(validate_atom(root))
-    else:
-        findings.append(root_finding(root))
-    if kind is not None:
-        # Their checks (and tables) are loaded only for a document that uses them:
-        # neither finds anything where no element of its namespace is.
-        if _uses(root, _ITUNES_TAGS):
-            from .itunes import validate_itunes
-
-            findings.extend(validate_itunes(root, kind))
-        if _uses(root, _PODCAST_TAGS):
-            from .podcasting import validate_podcasting
-
-            findings.extend(validate_podcasting(root, kind))
-    findings.sort(key=Finding.sort_key)
-    return findings
-
-
-_ITUNES_TAGS = tuple(f"{{{namespace}}}*" for namespace in sorted(ITUNES_NAMESPACES))
-_PODCAST_TAGS = (f"{{{PODCAST_NAMESPACE}}}*",)
-
-
-def _uses(root: etree._Element, tags: tuple[str, ...]) -> bool:
-    # lxml filters the elements: no Python work per element of a document without any.
-    return next(root.iter(*tags), None) is not None
+    return walk_tree(root)

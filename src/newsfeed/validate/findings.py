@@ -47,13 +47,31 @@ one thing a million times.
 """
 
 
-def omitted_finding(level: Level, code: str, count: int) -> Finding:
-    """The finding that says how many more of `code` were found and not listed."""
-    return Finding(
-        level,
-        code,
-        f"... and {count} more {code} {level}s, not listed "
-        f"(validation lists the first {MAX_FINDINGS_PER_CODE} of each code)",
-        None,
-        "/",
-    )
+class Cap:
+    """Counts the findings of each code; past `MAX_FINDINGS_PER_CODE` they are not kept."""
+
+    __slots__ = ("_counts",)
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[Level, str], int] = {}
+
+    def keep(self, level: Level, code: str, count: int = 1) -> bool:
+        """Count `count` findings of `code`; whether the (last) one is to be listed."""
+        key = (level, code)
+        total = self._counts[key] = self._counts.get(key, 0) + count
+        return total <= MAX_FINDINGS_PER_CODE
+
+    def omitted(self) -> list[Finding]:
+        """One finding per code past the cap, saying how many were not listed."""
+        return [
+            Finding(
+                level,
+                code,
+                f"... and {count - MAX_FINDINGS_PER_CODE} more {code} {level}s, not listed "
+                f"(validation lists the first {MAX_FINDINGS_PER_CODE} of each code)",
+                None,
+                "/",
+            )
+            for (level, code), count in self._counts.items()
+            if count > MAX_FINDINGS_PER_CODE
+        ]

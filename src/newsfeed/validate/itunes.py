@@ -11,220 +11,26 @@ checks run over a tree after the format's own checks, in RSS and in Atom.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import cast
+from collections.abc import Mapping
 
 from lxml import etree
 
-from .common import (
-    ATOM_NS,
-    ITUNES_NAMESPACES,
-    XML_LANG,
+from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, XML_LANG, iri_problem
+
+from ._itunes_categories import CATEGORIES, ENCLOSURE_EXTENSIONS, OLD_CATEGORIES
+from ._report import (
+    Check,
+    Place,
     Report,
     Scope,
-    html_tag_in,
-    iri_problem,
-    is_email,
     missing_attribute,
-    rfc822_problem,
     text_of,
+    undefined_element,
+    value_check,
 )
+from ._values import html_tag_in, is_email, rfc822_problem
 from .findings import Finding
 from .xml import step_name
-
-NAMESPACES = ITUNES_NAMESPACES
-
-# Apple's categories (Apple Podcasts, 2019 list) with their subcategories.
-CATEGORIES: Mapping[str, frozenset[str]] = {
-    "Arts": frozenset(
-        {"Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"}
-    ),
-    "Business": frozenset(
-        {"Careers", "Entrepreneurship", "Investing", "Management", "Marketing", "Non-Profit"}
-    ),
-    "Comedy": frozenset({"Comedy Interviews", "Improv", "Stand-Up"}),
-    "Education": frozenset({"Courses", "How To", "Language Learning", "Self-Improvement"}),
-    "Fiction": frozenset({"Comedy Fiction", "Drama", "Science Fiction"}),
-    "Government": frozenset(),
-    "History": frozenset(),
-    "Health & Fitness": frozenset(
-        {"Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality"}
-    ),
-    "Kids & Family": frozenset(
-        {"Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"}
-    ),
-    "Leisure": frozenset(
-        {
-            "Animation & Manga",
-            "Automotive",
-            "Aviation",
-            "Crafts",
-            "Games",
-            "Hobbies",
-            "Home & Garden",
-            "Video Games",
-        }
-    ),
-    "Music": frozenset({"Music Commentary", "Music History", "Music Interviews"}),
-    "News": frozenset(
-        {
-            "Business News",
-            "Daily News",
-            "Entertainment News",
-            "News Commentary",
-            "Politics",
-            "Sports News",
-            "Tech News",
-        }
-    ),
-    "Religion & Spirituality": frozenset(
-        {"Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Spirituality"}
-    ),
-    "Science": frozenset(
-        {
-            "Astronomy",
-            "Chemistry",
-            "Earth Sciences",
-            "Life Sciences",
-            "Mathematics",
-            "Natural Sciences",
-            "Nature",
-            "Physics",
-            "Social Sciences",
-        }
-    ),
-    "Society & Culture": frozenset(
-        {"Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships"}
-    ),
-    "Sports": frozenset(
-        {
-            "Baseball",
-            "Basketball",
-            "Cricket",
-            "Fantasy Sports",
-            "Football",
-            "Golf",
-            "Hockey",
-            "Rugby",
-            "Running",
-            "Soccer",
-            "Swimming",
-            "Tennis",
-            "Volleyball",
-            "Wilderness",
-            "Wrestling",
-        }
-    ),
-    "Technology": frozenset(),
-    "True Crime": frozenset(),
-    "TV & Film": frozenset(
-        {"After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"}
-    ),
-}
-
-# Apple's categories before 2019: still read, so a warning rather than an error.
-OLD_CATEGORIES: Mapping[str, frozenset[str]] = {
-    "Arts": frozenset({"Literature"}),
-    "Arts & Entertainment": frozenset(
-        {
-            "Architecture",
-            "Design",
-            "Entertainment",
-            "Games",
-            "Performing Arts",
-            "Photography",
-            "Poetry",
-            "Science Fiction",
-        }
-    ),
-    "Audio Blogs": frozenset(),
-    "Business": frozenset(
-        {"Careers", "Finance", "Investing", "Management & Marketing", "News", "Shopping"}
-    ),
-    "Comedy": frozenset(),
-    "Education": frozenset(
-        {"Education Technology", "Higher Education", "K-12", "Language Courses", "Training"}
-    ),
-    "Family": frozenset(),
-    "Food": frozenset(),
-    "Games & Hobbies": frozenset(
-        {"Automotive", "Aviation", "Hobbies", "Other Games", "Video Games"}
-    ),
-    "Government & Organizations": frozenset({"Local", "National", "Non-Profit", "Regional"}),
-    "Health": frozenset(
-        {
-            "Alternative Health",
-            "Diet & Nutrition",
-            "Fitness",
-            "Fitness & Nutrition",
-            "Relationships",
-            "Self-Help",
-            "Sexuality",
-        }
-    ),
-    "International": frozenset(
-        {
-            "Australian",
-            "Belgian",
-            "Brazilian",
-            "Canadian",
-            "Chinese",
-            "Dutch",
-            "French",
-            "German",
-            "Hebrew",
-            "Italian",
-            "Japanese",
-            "Norwegian",
-            "Polish",
-            "Portuguese",
-            "Spanish",
-            "Swedish",
-        }
-    ),
-    "Movies & Television": frozenset(),
-    "News & Politics": frozenset(),
-    "Politics": frozenset(),
-    "Public Radio": frozenset(),
-    "Religion & Spirituality": frozenset(
-        {
-            "Buddhism",
-            "Christianity",
-            "Islam",
-            "Judaism",
-            "New Age",
-            "Philosophy",
-            "Other",
-            "Spirituality",
-        }
-    ),
-    "Science & Medicine": frozenset({"Medicine", "Natural Sciences", "Social Sciences"}),
-    "Society & Culture": frozenset({"History"}),
-    "Sports & Recreation": frozenset(
-        {"Amateur", "College & High School", "Outdoor", "Professional"}
-    ),
-    "Talk Radio": frozenset(),
-    "Technology": frozenset(
-        {
-            "Computers",
-            "Developers",
-            "Gadgets",
-            "Information Technology",
-            "News",
-            "Operating Systems",
-            "Podcasting",
-            "Smart Phones",
-            "Software How-To",
-            "Tech News",
-            "Text/Speech",
-        }
-    ),
-    "Transportation": frozenset({"Automotive", "Aviation", "Bicycles", "Commuting"}),
-    "Travel": frozenset(),
-}
-
-# Enclosure file types Apple Podcasts plays, by the URL's last dot.
-ENCLOSURE_EXTENSIONS = frozenset({"m4a", "mp3", "mov", "mp4", "m4v", "pdf", "epub"})
 
 _DURATION = re.compile(r"\d+(?::[0-5]\d(?::[0-5]\d)?)?\Z")
 _HTTP_URL = re.compile(
@@ -233,10 +39,8 @@ _HTTP_URL = re.compile(
 )
 _URI_CHARS = re.compile(r"[A-Za-z][0-9A-Za-z+.-]*:(?://)?[0-9A-Za-z;/?:@&=+$.\-_!~*'()%,#]+\Z")
 
-_Check = Callable[[etree._Element, Report, Scope], None]
 
-
-def _check_limited(limit: int) -> _Check:
+def _check_limited(limit: int) -> Check:
     """Plain text of at most `limit` characters (author, subtitle, summary, names)."""
 
     def check(element: etree._Element, report: Report, scope: Scope) -> None:
@@ -272,31 +76,6 @@ def _check_keywords(element: etree._Element, report: Report, scope: Scope) -> No
         )
 
 
-def _check_choice(values: frozenset[str], code: str, shown: str) -> _Check:
-    """One of `values`, any case; white space is not trimmed (Apple does not trim it)."""
-
-    def check(element: etree._Element, report: Report, scope: Scope) -> None:
-        value = element.text or ""
-        if value.lower() not in values:
-            report.error(element, code, f"{step_name(element)} must be {shown}: {value!r}", scope)
-
-    return check
-
-
-def _check_enumeration(values: tuple[str, ...], code: str) -> _Check:
-    def check(element: etree._Element, report: Report, scope: Scope) -> None:
-        value = text_of(element)
-        if value not in values:
-            report.error(
-                element,
-                code,
-                f"{step_name(element)} must be one of {', '.join(values)}: {value!r}",
-                scope,
-            )
-
-    return check
-
-
 def _check_image(element: etree._Element, report: Report, scope: Scope) -> None:
     href = element.get("href")
     if href is None:
@@ -319,23 +98,12 @@ def _check_owner(element: etree._Element, report: Report, scope: Scope) -> None:
         )
 
 
-def _check_email(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = text_of(element)
-    if not is_email(value):
-        report.error(
-            element,
-            "InvalidContact",
-            f"Invalid email address in {step_name(element)}: {value!r}",
-            scope,
-        )
-
-
 def _check_category(element: etree._Element, report: Report, scope: Scope) -> None:
     _check_category_text(element, CATEGORIES, OLD_CATEGORIES, report, scope)
     parent_text = element.get("text")
     for child in _itunes_children(element):
         if _local(child) != "category":
-            _undefined(child, element, report, scope)
+            undefined_element(child, element, report, scope)
         elif parent_text:
             _check_category_text(
                 child,
@@ -375,100 +143,89 @@ def _check_category_text(
             )
 
 
-def _check_date(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = text_of(element)
-    if rfc822_problem(value) is not None:
-        report.error(
-            element,
-            "InvalidRFC2822Date",
-            f"{step_name(element)} must be an RFC-822 date-time: {value!r}",
-            scope,
-        )
-
-
-def _check_full_url(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = text_of(element)
-    if iri_problem(value) is not None or not _URI_CHARS.match(value):
-        report.error(
-            element,
-            "InvalidFullLink",
-            f"{step_name(element)} must be a full and valid URL: {value!r}",
-            scope,
-        )
-
-
-def _check_duration(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = text_of(element)
-    if not _DURATION.match(value):
-        report.error(
-            element,
-            "InvalidDuration",
-            f"{step_name(element)} must be seconds, MM:SS or H:MM:SS: {value!r}",
-            scope,
-        )
-
-
-def _check_positive(element: etree._Element, report: Report, scope: Scope) -> None:
-    value = text_of(element)
-    if not (value.isascii() and value.isdigit() and int(value) > 0):
-        report.error(
-            element,
-            "InvalidPositiveInteger",
-            f"{step_name(element)} must be a positive integer: {value!r}",
-            scope,
-        )
-
-
 def _check_text(element: etree._Element, report: Report, scope: Scope) -> None:
     """Elements whose text is free."""
 
 
-_SHARED: dict[str, _Check] = {
+def _is_full_url(value: str) -> bool:
+    return iri_problem(value) is None and _URI_CHARS.match(value) is not None
+
+
+def _is_positive(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) > 0
+
+
+def _one_of(values: tuple[str, ...], code: str) -> Check:
+    shown = ", ".join(values)
+    return value_check(values.__contains__, code, f"{{name}} must be one of {shown}: {{value!r}}")
+
+
+def _one_of_any_case(values: frozenset[str], code: str, shown: str) -> Check:
+    """One of `values`, any case; white space is not trimmed (Apple does not trim it)."""
+    return value_check(
+        lambda value: value.lower() in values,
+        code,
+        f"{{name}} must be {shown}: {{value!r}}",
+        stripped=False,
+    )
+
+
+_positive = value_check(
+    _is_positive, "InvalidPositiveInteger", "{name} must be a positive integer: {value!r}"
+)
+
+_SHARED: dict[str, Check] = {
     "author": _check_limited(255),
-    "block": _check_choice(
+    "block": _one_of_any_case(
         frozenset({"yes", "no", "clean"}), "InvalidYesNoClean", "yes, no or clean"
     ),
-    "explicit": _check_choice(frozenset({"true", "false"}), "InvalidTrueFalse", "true or false"),
+    "explicit": _one_of_any_case(
+        frozenset({"true", "false"}), "InvalidTrueFalse", "true or false"
+    ),
     "keywords": _check_keywords,
     "subtitle": _check_limited(255),
     "summary": _check_limited(4000),
     "image": _check_image,
 }
-_CHANNEL_CHECKS: dict[str, _Check] = {
+_CHANNEL_CHECKS: dict[str, Check] = {
     **_SHARED,
     "owner": _check_owner,
     "category": _check_category,
-    "pubDate": _check_date,
-    "new-feed-url": _check_full_url,
-    "type": _check_enumeration(("episodic", "serial"), "InvalidItunesChannelType"),
+    "pubDate": value_check(
+        lambda value: rfc822_problem(value) is None,
+        "InvalidRFC2822Date",
+        "{name} must be an RFC-822 date-time: {value!r}",
+    ),
+    "new-feed-url": value_check(
+        _is_full_url, "InvalidFullLink", "{name} must be a full and valid URL: {value!r}"
+    ),
+    "type": _one_of(("episodic", "serial"), "InvalidItunesChannelType"),
 }
-_ITEM_CHECKS: dict[str, _Check] = {
+_ITEM_CHECKS: dict[str, Check] = {
     **_SHARED,
-    "duration": _check_duration,
+    "duration": value_check(
+        lambda value: _DURATION.match(value) is not None,
+        "InvalidDuration",
+        "{name} must be seconds, MM:SS or H:MM:SS: {value!r}",
+    ),
     "title": _check_text,
-    "episode": _check_positive,
-    "season": _check_positive,
-    "episodeType": _check_enumeration(("full", "trailer", "bonus"), "InvalidItunesEpisodeType"),
+    "episode": _positive,
+    "season": _positive,
+    "episodeType": _one_of(("full", "trailer", "bonus"), "InvalidItunesEpisodeType"),
 }
-_OWNER_CHECKS: dict[str, _Check] = {"email": _check_email, "name": _check_limited(255)}
+_OWNER_CHECKS: dict[str, Check] = {
+    "email": value_check(is_email, "InvalidContact", "Invalid email address in {name}: {value!r}"),
+    "name": _check_limited(255),
+}
 # Every element may appear once, but a channel may have several categories.
 _REPEATABLE = frozenset({"category"})
-
-
-_USES_ITUNES = "[*[" + " or ".join(f"namespace-uri() = '{ns}'" for ns in sorted(NAMESPACES)) + "]]"
-# The items or entries that use the namespace, found by libxml2 rather than
-# by a Python loop over every one (a feed may hold millions).
-_ENTRIES_USING_ITUNES = {
-    "rss": etree.XPath("item" + _USES_ITUNES),
-    "atom": etree.XPath("atom:entry" + _USES_ITUNES, namespaces={"atom": ATOM_NS}),
-}
 
 
 def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-_ANY_ITUNES = tuple(f"{{{ns}}}*" for ns in sorted(NAMESPACES))
+_ANY_ITUNES = tuple(f"{{{ns}}}*" for ns in sorted(ITUNES_NAMESPACES))
 
 
 def _itunes_children(element: etree._Element) -> list[etree._Element]:
@@ -476,19 +233,8 @@ def _itunes_children(element: etree._Element) -> list[etree._Element]:
     return list(element.iterchildren(*_ANY_ITUNES))
 
 
-def _undefined(
-    element: etree._Element, parent: etree._Element, report: Report, scope: Scope
-) -> None:
-    report.error(
-        element,
-        "UndefinedElement",
-        f"Undefined {step_name(parent)} element: {step_name(element)}",
-        scope,
-    )
-
-
 def _check_children(
-    parent: etree._Element, checks: Mapping[str, _Check], report: Report, scope: Scope
+    parent: etree._Element, checks: Mapping[str, Check], report: Report, scope: Scope
 ) -> bool:
     """Check the iTunes children of `parent`; True when it has any."""
     seen: set[str] = set()
@@ -498,7 +244,7 @@ def _check_children(
         name = _local(child)
         check = checks.get(name)
         if check is None:
-            _undefined(child, parent, report, scope)
+            undefined_element(child, parent, report, scope)
             continue
         if name in seen and name not in _REPEATABLE:
             report.error(
@@ -512,28 +258,40 @@ def _check_children(
     return found
 
 
-def validate_itunes(root: etree._Element, kind: str) -> list[Finding]:
-    """The iTunes findings of an RSS (`kind` "rss") or Atom ("atom") document."""
-    if kind == "rss":
-        channel = root.find("channel")
-        id_tag = "guid"
-    else:
-        channel = root
-        id_tag = f"{{{ATOM_NS}}}id"
-    if channel is None:
-        return []
-    report = Report()
-    used = _check_children(channel, _CHANNEL_CHECKS, report, Scope())
-    entries = _ENTRIES_USING_ITUNES[kind](channel)
-    for entry in cast("list[etree._Element]", entries):
-        identifier = entry.find(id_tag)
+class ItunesWalk:
+    """The iTunes checks of an RSS (`kind` "rss") or Atom ("atom") document,
+    given its entries one at a time (see `_walk`); `channel` is the RSS
+    channel or the Atom feed, None for an RSS document without one."""
+
+    def __init__(self, root: etree._Element, kind: str, channel: etree._Element | None) -> None:
+        self.report = Report()
+        self._root = root
+        self._kind = kind
+        self._channel = channel
+        self._id_tag = "guid" if kind == "rss" else f"{{{ATOM_NS}}}id"
+        self._used = False
+
+    def metadata(self, child: etree._Element) -> None:
+        """The channel's own iTunes elements are checked at the end, all together."""
+
+    def entry(self, entry: etree._Element, place: Place) -> None:
+        report = self.report
+        report.begin()
+        identifier = entry.find(self._id_tag)
         scope = Scope(None if identifier is None else text_of(identifier) or None)
-        _check_children(entry, _ITEM_CHECKS, report, scope)
-        used = True
-        _check_enclosures(entry, kind, report, scope)
-    if used:
-        _check_channel_has_all(root, channel, kind, report)
-    return report.findings()
+        if _check_children(entry, _ITEM_CHECKS, report, scope):
+            self._used = True
+            _check_enclosures(entry, self._kind, report, scope)
+        report.settle(entry, place)
+
+    def finish(self) -> list[Finding]:
+        channel = self._channel
+        if channel is None:
+            return []
+        report = self.report
+        if _check_children(channel, _CHANNEL_CHECKS, report, Scope()) or self._used:
+            _check_channel_has_all(self._root, channel, self._kind, report)
+        return report.findings()
 
 
 def _check_enclosures(entry: etree._Element, kind: str, report: Report, scope: Scope) -> None:

@@ -12,21 +12,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any
 
-from .common import (
-    iri_problem,
-    is_language,
-    is_media_type,
-    is_rfc3339,
-    relative_reference_in,
-)
-from .findings import MAX_FINDINGS_PER_CODE, Finding, Level, omitted_finding
+from newsfeed.rules import JSON_FEED_1, JSON_FEED_1_1, iri_problem
 
-VERSION_1_1 = "https://jsonfeed.org/version/1.1"
-VERSION_1 = "https://jsonfeed.org/version/1"
-_VERSIONS = {VERSION_1_1: "1.1", VERSION_1: "1.0"}
+from ._json_lines import escape, with_lines
+from ._values import is_language, is_media_type, is_rfc3339, relative_reference_in
+from .findings import Cap, Finding, Level
+
+_VERSIONS = {JSON_FEED_1_1: "1.1", JSON_FEED_1: "1.0"}
 
 _STRING, _URL, _DATE, _LANGUAGE, _BOOLEAN = "string", "url", "date", "language", "boolean"
 
@@ -134,85 +128,8 @@ def validate_json_feed(raw: bytes) -> list[Finding]:
     checker.feed(document)
     found = checker.findings()
     if found:
-        found = _with_lines(found, text)
+        found = with_lines(found, text)
     return found
-
-
-# The tokens of JSON that matter for finding where things start: strings
-# (escapes and all), the structural characters, and any other run (numbers,
-# true, false, null).
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
-
-
-def _with_lines(found: list[Finding], text: str) -> list[Finding]:
-    """The findings with the line of the top-level key or item each is in.
-
-    `json` gives no positions, so the text is scanned once more, and only
-    for a document that has findings: a top-level key's line, and each
-    item's, are where their values start.
-    """
-    wanted = {f.path.split("/", 3)[2] for f in found if f.path.startswith("/items/")}
-    places = _places(text, {int(i) for i in wanted if i.isdigit()})
-    placed = []
-    for finding in found:
-        steps = finding.path.split("/")
-        key = (
-            "/".join(steps[:3]) if len(steps) > 2 and steps[1] == "items" else "/".join(steps[:2])
-        )
-        offset = places.get(key)
-        if offset is None and len(steps) > 1:
-            offset = places.get("/" + steps[1])
-        if offset is None or finding.line is not None:
-            placed.append(finding)
-        else:
-            placed.append(replace(finding, line=text.count("\n", 0, offset) + 1))
-    placed.sort(key=Finding.sort_key)
-    return placed
-
-
-def _places(text: str, items: set[int]) -> dict[str, int]:
-    """Offsets of each top-level key (`/title`) and of the `items` asked (`/items/3`)."""
-    places: dict[str, int] = {}
-    depth = 0
-    key: str | None = None
-    expecting_key = False
-    in_items = False
-    index = 0
-    item_starts = False
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if depth == 1 and expecting_key and token.startswith('"'):
-            try:
-                key = json.loads(token)
-            except ValueError:
-                key = None
-            if key is not None:
-                places.setdefault("/" + _escape(key), match.start())
-            expecting_key = False
-            continue
-        if depth == 2 and in_items and item_starts and token not in ("]", ","):
-            if index in items:
-                places[f"/items/{index}"] = match.start()
-            item_starts = False
-        if token in ("{", "["):
-            depth += 1
-            if depth == 1 and token == "{":
-                expecting_key = True
-            elif depth == 2 and token == "[" and key == "items":
-                in_items, index, item_starts = True, 0, True
-        elif token in ("}", "]"):
-            depth -= 1
-            if depth == 1:
-                in_items = False
-            if depth == 0:
-                break
-        elif token == ",":
-            if depth == 1:
-                expecting_key = True
-            elif depth == 2 and in_items:
-                index += 1
-                item_starts = True
-    return places
 
 
 def _no_constant(name: str) -> Any:
@@ -224,21 +141,18 @@ class _Checker:
 
     def __init__(self) -> None:
         self._found: list[Finding] = []
-        self._counts: dict[tuple[Level, str], int] = {}
+        self._cap = Cap()
         self._entry: str | None = None
         self._keys = _FEED_KEYS_1_1
         self._item_keys = _ITEM_KEYS_1_1
         self._version = "1.1"
 
     def add(self, level: Level, code: str, message: str, path: str) -> None:
-        count = self._counts[level, code] = self._counts.get((level, code), 0) + 1
-        if count <= MAX_FINDINGS_PER_CODE:
+        if self._cap.keep(level, code):
             self._found.append(Finding(level, code, message, None, path, self._entry))
 
     def findings(self) -> list[Finding]:
-        for (level, code), count in self._counts.items():
-            if count > MAX_FINDINGS_PER_CODE:
-                self._found.append(omitted_finding(level, code, count - MAX_FINDINGS_PER_CODE))
+        self._found.extend(self._cap.omitted())
         self._found.sort(key=Finding.sort_key)
         return self._found
 
@@ -260,7 +174,7 @@ class _Checker:
             self.add(
                 "error",
                 "InvalidJSONFeedVersion",
-                f"version must be {VERSION_1_1!r} (or {VERSION_1!r} for JSON Feed 1.0): "
+                f"version must be {JSON_FEED_1_1!r} (or {JSON_FEED_1!r} for JSON Feed 1.0): "
                 f"{_shown(version)}",
                 "/version",
             )
@@ -378,7 +292,7 @@ class _Checker:
     ) -> None:
         """Each key of `owner` checked against `keys`; structures handed to `nested`."""
         for key, value in owner.items():
-            here = f"{path}/{_escape(key)}"
+            here = f"{path}/{escape(key)}"
             kind = keys.get(key)
             if kind is None:
                 self._unknown_key(key, here, what)
@@ -578,8 +492,3 @@ def _shown(value: object) -> str:
     """A value for a message: quoted, and cut short (a 5,000-digit date is not worth it all)."""
     text = repr(value)
     return text if len(text) <= 80 else text[:76] + "...'"
-
-
-def _escape(key: str) -> str:
-    """A key as a JSON Pointer reference token (RFC 6901)."""
-    return key.replace("~", "~0").replace("/", "~1")

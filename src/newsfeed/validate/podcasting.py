@@ -16,24 +16,14 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .common import (
-    ATOM_NS,
-    PODCAST_NAMESPACE,
-    Report,
-    Scope,
-    iri_problem,
-    is_email,
-    is_http_url,
-    is_language,
-    is_media_type,
-    rfc822_problem,
-    text_of,
-)
+from newsfeed.rules import ATOM_NS, PODCAST_NS, iri_problem, is_http_url
+
+from ._report import Place, Report, Scope, text_of
+from ._values import is_email, is_language, is_media_type, rfc822_problem
 from .findings import Finding
 from .xml import step_name
 
-NAMESPACE = PODCAST_NAMESPACE
-_PREFIX = f"{{{NAMESPACE}}}"
+_ANY = f"{{{PODCAST_NS}}}*"
 
 _MEDIUMS = frozenset(
     kind + suffix
@@ -190,27 +180,59 @@ ELEMENTS: Mapping[str, Rule] = {
 }
 
 
-def validate_podcasting(root: etree._Element, kind: str) -> list[Finding]:
-    """The Podcasting 2.0 findings of an RSS or Atom document (warnings only)."""
-    report = Report()
-    scopes: dict[etree._Element, Scope] = {}
-    for element in root.iter(f"{_PREFIX}*"):
-        _check(element, _scope_of(element, kind, scopes), report)
-    return report.findings()
+class PodcastingWalk:
+    """The Podcasting 2.0 findings of an RSS or Atom document (warnings only),
+    given its entries one at a time (see `_walk`); `channel` is the RSS channel
+    or the Atom feed whose entries are given."""
 
+    def __init__(self, root: etree._Element, kind: str, channel: etree._Element | None) -> None:
+        self.report = Report()
+        self._root = root
+        self._channel = channel
+        self._kind = kind
+        if kind == "rss":
+            self._entry_tag, self._id_tag = "item", "guid"
+        else:
+            self._entry_tag, self._id_tag = f"{{{ATOM_NS}}}entry", f"{{{ATOM_NS}}}id"
 
-def _scope_of(element: etree._Element, kind: str, scopes: dict[etree._Element, Scope]) -> Scope:
-    if kind == "rss":
-        entry_tag, id_tag = "item", "guid"
-    else:
-        entry_tag, id_tag = f"{{{ATOM_NS}}}entry", f"{{{ATOM_NS}}}id"
-    entry = next(element.iterancestors(entry_tag), None)
-    if entry is None:
-        return scopes.setdefault(element.getroottree().getroot(), Scope())
-    if entry not in scopes:
-        identifier = entry.find(id_tag)
-        scopes[entry] = Scope(None if identifier is None else text_of(identifier) or None)
-    return scopes[entry]
+    def metadata(self, child: etree._Element) -> None:
+        """The elements outside the entries are checked at the end, all together."""
+
+    def entry(self, entry: etree._Element, place: Place) -> None:
+        elements = list(entry.iter(_ANY))
+        if not elements:
+            return
+        report = self.report
+        report.begin()
+        identifier = entry.find(self._id_tag)
+        scope = Scope(None if identifier is None else text_of(identifier) or None)
+        for element in elements:
+            _check(element, scope, report)
+        report.settle(entry, place)
+
+    def finish(self) -> list[Finding]:
+        report = self.report
+        scopes: dict[etree._Element, Scope] = {}
+        for element in self._root.iter(_ANY):
+            if not self._in_an_entry(element):
+                _check(element, self._scope_of(element, scopes), report)
+        return report.findings()
+
+    def _in_an_entry(self, element: etree._Element) -> bool:
+        """Whether `element` is inside one of the entries given to `entry`."""
+        channel = self._channel
+        return any(
+            entry.getparent() is channel for entry in element.iterancestors(self._entry_tag)
+        )
+
+    def _scope_of(self, element: etree._Element, scopes: dict[etree._Element, Scope]) -> Scope:
+        entry = next(element.iterancestors(self._entry_tag), None)
+        if entry is None:
+            return scopes.setdefault(self._root, Scope())
+        if entry not in scopes:
+            identifier = entry.find(self._id_tag)
+            scopes[entry] = Scope(None if identifier is None else text_of(identifier) or None)
+        return scopes[entry]
 
 
 def _parent_name(element: etree._Element) -> str:

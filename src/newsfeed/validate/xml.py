@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable
-from typing import BinaryIO, Literal, cast
+from typing import BinaryIO, Literal, TypedDict, cast
 
 from lxml import etree
 
@@ -51,17 +51,29 @@ _ENTITY_MESSAGE = (
 )
 
 
+class _SafeOptions(TypedDict):
+    resolve_entities: bool
+    load_dtd: bool
+    no_network: bool
+    huge_tree: bool
+    dtd_validation: bool
+
+
+SAFE_OPTIONS: _SafeOptions = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "no_network": True,
+    "huge_tree": False,
+    "dtd_validation": False,
+}
+"""The options of every parse of a document from anyone (see above), by a
+parser or by `iterparse`."""
+
+
 def safe_parser(encoding: str | None = None) -> etree.XMLParser:
-    """A parser for a document from anyone (see above); a fresh one for each
-    document, since parsers keep an error log and are not thread-safe."""
-    return etree.XMLParser(
-        encoding=encoding,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        dtd_validation=False,
-    )
+    """A parser for a document from anyone; a fresh one for each document, since
+    parsers keep an error log and are not thread-safe."""
+    return etree.XMLParser(encoding=encoding, **SAFE_OPTIONS)
 
 
 Source = bytes | str | os.PathLike[str] | BinaryIO
@@ -120,21 +132,10 @@ def too_large_finding(size: int | None = None) -> Finding:
     return Finding("error", "ValidatorLimit", message, None, "/")
 
 
-def parse(raw: bytes, encoding: str) -> tuple[etree._Element | None, list[Finding]]:
-    """Parse without trusting the document; a failure becomes one error finding."""
-    parser = safe_parser(encoding or None)
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError as exc:
-        return None, [_syntax_finding(exc, parser, raw)]
-    if root is None:
-        return None, [Finding("error", "SAXError", "XML parsing error: no root element", 1, "/")]
-    return root, []
-
-
-def _syntax_finding(exc: etree.XMLSyntaxError, parser: etree.XMLParser, raw: bytes) -> Finding:
-    # The parser's own log: the exception's may also hold earlier documents' errors.
-    entries = [e for e in log_entries(parser.error_log) if e.level >= etree.ErrorLevels.ERROR]
+def syntax_finding(exc: etree.XMLSyntaxError, log: etree._ErrorLog, raw: bytes) -> Finding:
+    """The one error of a document that is not well-formed, from its parser's `log`
+    (the exception's may also hold earlier documents' errors)."""
+    entries = [e for e in log_entries(log) if e.level >= etree.ErrorLevels.ERROR]
     if not entries:
         return Finding("error", "SAXError", f"XML parsing error: {exc}", exc.lineno, "/")
     # An entity problem anywhere wins: the errors after it are its consequences.
@@ -283,10 +284,12 @@ class Paths:
                     self._wanted.add(node)
                     node = node.getparent()
 
-    def of(self, element: etree._Element) -> str:
+    def of(self, element: etree._Element, top: etree._Element | None = None) -> str:
+        """The element's path from the root, or from inside `top` (its ancestor,
+        or itself for "") when given: an entry's findings are placed within it."""
         steps = []
         node: etree._Element | None = element
-        while node is not None:
+        while node is not None and node is not top:
             step = self._steps.get(node)
             parent = node.getparent()
             if step is None:
@@ -297,7 +300,7 @@ class Paths:
                     step = self._steps[node]
             steps.append(step)
             node = parent
-        return "/" + "/".join(reversed(steps))
+        return "".join("/" + step for step in reversed(steps))
 
     def _number(self, parent: etree._Element, asked: etree._Element) -> None:
         counts: dict[object, int] = {}

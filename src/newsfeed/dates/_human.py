@@ -1,294 +1,16 @@
-"""Reading and writing the dates of article records.
-
-`parse_datetime` turns whatever a record holds into an aware datetime, or
-raises `DateError`; nothing else escapes it, whatever the input, so a bad
-date is an error on one record and never a crashed build or a silent "now".
-
-Strings are read in this order:
-
-1. ISO 8601 / RFC 3339 and RFC 822 / RFC 2822, the forms that machines write,
-   by regular expressions: they are most of the input and must be fast.
-2. Anything else by python-dateutil, with month and weekday names of the
-   record's language (es, pt, fr, de, it, nl, ca) plus English. With no
-   language, or one not listed, English comes first and the other languages'
-   names are accepted too.
-
-Numeric dates are day-first (26/11/2026) except for `en`, `en-US` and no
-language at all, which are month-first (11/26/2026); a year written first
-(2026/11/26) always means year, month, day. Two-digit years follow RFC 2822:
-00-49 are 20xx, 50-99 are 19xx, so the same text means the same date every
-year. Named zones are UT, UTC, GMT, Z and the US ones (EST ... PDT); any
-other abbreviation is refused rather than guessed. A date without a zone is
-read in the feed's time zone.
-"""
+"""Reading dates as people write them, by python-dateutil, with the month and
+weekday names of the record's language (internal)."""
 
 from __future__ import annotations
 
 import functools
-import math
 import re
-import reprlib
 import unicodedata
-import zoneinfo
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 
 from dateutil.parser import ParserError, parser, parserinfo
 
-__all__ = ["DateError", "format_rfc822", "format_rfc3339", "get_timezone", "parse_datetime"]
-
-
-class DateError(ValueError):
-    """A value that cannot be read as a date-time, or an unknown time zone."""
-
-
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = 80
-_SHORT.maxother = 80
-
-
-def _unreadable(value: object, reason: str) -> DateError:
-    return DateError(f"cannot read {_SHORT.repr(value)} as a date: {reason}")
-
-
-def get_timezone(name: str) -> tzinfo:
-    """Return the IANA time zone `name` (e.g. "America/Lima", "UTC")."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    # Malformed keys raise ValueError, and directories ("America") OSError.
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise DateError(f"unknown time zone {name!r}") from None
-
-
-# --- writing ----------------------------------------------------------------
-
-# Fixed English names: RFC 822 requires them, and strftime's %a/%b follow the
-# process locale and are slower.
-_WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MINUTE = timedelta(minutes=1)
-
-
-def _with_offset(dt: datetime) -> tuple[datetime, timedelta]:
-    """Return `dt` and its UTC offset, in whole minutes.
-
-    Neither format can write an offset with seconds (the local mean time that
-    tzdata gives most zones before 1900), so such a time is moved to UTC,
-    which keeps the instant exact.
-    """
-    offset = dt.utcoffset()
-    if offset is None:
-        raise ValueError(f"cannot format {dt.isoformat()}: it has no time zone")
-    if offset % _MINUTE:
-        return dt.astimezone(timezone.utc), timedelta(0)
-    return dt, offset
-
-
-def format_rfc822(dt: datetime) -> str:
-    """Write an aware `dt` as RFC 822 (RSS): 'Thu, 26 Nov 2026 14:30:00 -0500'."""
-    dt, offset = _with_offset(dt)
-    minutes = offset // _MINUTE
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return (
-        f"{_WEEKDAY_ABBR[dt.weekday()]}, {dt.day:02d} {_MONTH_ABBR[dt.month - 1]} {dt.year:04d} "
-        f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} {sign}{hours:02d}{minutes:02d}"
-    )
-
-
-def format_rfc3339(dt: datetime) -> str:
-    """Write an aware `dt` as RFC 3339 (Atom, JSON Feed): '2026-11-26T14:30:00-05:00'."""
-    # isoformat writes exactly this for a whole-minute offset, twice as fast as by hand.
-    return _with_offset(dt)[0].isoformat(timespec="seconds")
-
-
-# --- reading: values and machine formats ------------------------------------
-
-
-def parse_datetime(value: object, tz: tzinfo, language: str | None = None) -> datetime:
-    """Read a record's date-time as an aware datetime.
-
-    `value` is a datetime, a date (midnight), a Unix timestamp (UTC) or a
-    string; `tz` is the feed's time zone, in which values without a zone are
-    read; `language` (a BCP 47 tag) names the language of month and day names.
-    Raises `DateError`, and nothing else, for anything that is not a date.
-    """
-    if isinstance(value, str):
-        return _parse_text(value.strip(), tz, language)
-    if isinstance(value, datetime):
-        return value if value.utcoffset() is not None else value.replace(tzinfo=tz)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=tz)
-    # bool is an int, but True is far likelier a mistaken field than 1970-01-01T00:00:01.
-    if isinstance(value, bool):
-        raise _unreadable(value, "a true/false value is not a date")
-    if isinstance(value, (int, float)):
-        return _parse_timestamp(value)
-    raise _unreadable(
-        value,
-        f"expected a date-time, a date, a Unix timestamp or a string, not {type(value).__name__}",
-    )
-
-
-def _parse_timestamp(value: float) -> datetime:
-    if not math.isfinite(value):
-        raise _unreadable(value, "a Unix timestamp must be a finite number")
-    try:
-        return datetime.fromtimestamp(value, timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise _unreadable(value, "the Unix timestamp is out of range") from None
-
-
-@functools.lru_cache(maxsize=256)
-def _fixed_zone(seconds: int) -> tzinfo:
-    if seconds == 0:
-        return timezone.utc
-    if abs(seconds) >= 86400:
-        raise ValueError("the zone offset is out of range")
-    return timezone(timedelta(seconds=seconds))
-
-
-def _offset_zone(sign: str, hours: str, minutes: str | None) -> tzinfo:
-    minute_count = int(minutes) if minutes else 0
-    if minute_count > 59:
-        raise ValueError("the zone offset is out of range")
-    seconds = int(hours) * 3600 + minute_count * 60
-    return _fixed_zone(-seconds if sign == "-" else seconds)
-
-
-_ISO_8601 = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?",
-    re.ASCII,
-)
-
-_RFC_822 = re.compile(
-    r"(?:([A-Za-z]{3})(?:\s*,\s*|\s+))?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{2,4})\s+"
-    r"(\d{1,2}):(\d{2})(?::(\d{2}))?"
-    r"(?:\s*(?:([+-])(\d{2}):?(\d{2})|([A-Za-z]{1,5})))?",
-    re.ASCII,
-)
-_RFC_822_WEEKDAYS = frozenset(name.lower() for name in _WEEKDAY_ABBR)
-_RFC_822_MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_ABBR, 1)}
-
-# RFC 822's named zones; military letters other than Z are left out because
-# RFC 2822 itself says their meaning was never agreed on.
-_ZONE_OFFSETS = {
-    "UT": 0,
-    "UTC": 0,
-    "GMT": 0,
-    "Z": 0,
-    "EST": -5 * 3600,
-    "EDT": -4 * 3600,
-    "CST": -6 * 3600,
-    "CDT": -5 * 3600,
-    "MST": -7 * 3600,
-    "MDT": -6 * 3600,
-    "PST": -8 * 3600,
-    "PDT": -7 * 3600,
-}
-
-
-def _named_zone(name: str) -> tzinfo | None:
-    seconds = _ZONE_OFFSETS.get(name.upper())
-    return None if seconds is None else _fixed_zone(seconds)
-
-
-def _expand_year(year: int) -> int:
-    """Apply RFC 2822's rule to a year written with two or three digits."""
-    if year < 50:
-        return year + 2000
-    if year < 1000:
-        return year + 1900
-    return year
-
-
-def _parse_text(text: str, tz: tzinfo, language: str | None) -> datetime:
-    if not text:
-        raise _unreadable(text, "it is empty")
-    try:
-        parsed = _parse_iso_8601(text, tz)
-        if parsed is None:
-            parsed = _parse_rfc_822(text, tz)
-    except ValueError as exc:
-        # Only a recognised format gets here, so the reason (an impossible day,
-        # an unknown zone) is the useful message, not "unknown format".
-        raise _unreadable(text, str(exc)) from None
-    return parsed if parsed is not None else _parse_human(text, tz, language)
-
-
-def _parse_iso_8601(text: str, tz: tzinfo) -> datetime | None:
-    match = _ISO_8601.fullmatch(text)
-    if match is None:
-        return None
-    offset_minutes = match[11]
-    # fromisoformat would read "+01:75" as +02:15.
-    if offset_minutes and int(offset_minutes) > 59:
-        raise ValueError("the zone offset is out of range")
-    try:
-        # Several times faster than building from the groups; the regex above
-        # has already limited the input to the forms we accept.
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        # Lowercase "t"/"z", and on Python 3.10 "Z" and "+0100", which
-        # fromisoformat refuses; an impossible date raises again, with its reason.
-        parsed = _build_iso_8601(match)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=tz)
-
-
-def _build_iso_8601(match: re.Match[str]) -> datetime:
-    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
-    zone: tzinfo | None = None
-    if zulu:
-        zone = timezone.utc
-    elif sign:
-        zone = _offset_zone(sign, off_h, off_m)
-    return datetime(
-        int(year),
-        int(month),
-        int(day),
-        int(hour) if hour else 0,
-        int(minute) if minute else 0,
-        int(second) if second else 0,
-        int(fraction[:6].ljust(6, "0")) if fraction else 0,
-        tzinfo=zone,
-    )
-
-
-def _parse_rfc_822(text: str, tz: tzinfo) -> datetime | None:
-    match = _RFC_822.fullmatch(text)
-    if match is None:
-        return None
-    weekday, day, month_name, year, hour, minute, second, sign, off_h, off_m, name = match.groups()
-    month = _RFC_822_MONTHS.get(month_name.lower())
-    # Other names ("26 dic 2026 ...", "Jue, ...") may still be a human date.
-    if month is None or (weekday is not None and weekday.lower() not in _RFC_822_WEEKDAYS):
-        return None
-    zone: tzinfo
-    if sign:
-        zone = _offset_zone(sign, off_h, off_m)
-    elif name:
-        # Not necessarily a zone: "26 nov 2026 14:30 hs" is Spanish for 14:30.
-        named = _named_zone(name)
-        if named is None:
-            return None
-        zone = named
-    else:
-        zone = tz
-    # The weekday is not checked against the date: feeds get it wrong often,
-    # and the day, month and year are what readers sort by.
-    return datetime(
-        _expand_year(int(year)),
-        month,
-        int(day),
-        int(hour),
-        int(minute),
-        int(second) if second else 0,
-        tzinfo=zone,
-    )
-
-
-# --- reading: human dates ----------------------------------------------------
+from ._common import expand_year, fixed_zone, named_zone, unreadable
 
 # Names of the months (January first) and weekdays (Monday first), space
 # separated; accentless spellings are added automatically.
@@ -566,7 +288,7 @@ class _LanguageInfo(parserinfo):
 
     def convertyear(self, year: int, century_specified: bool = False) -> int:
         # dateutil's default window moves with today's date; a feed must not.
-        return year if century_specified else _expand_year(year)
+        return year if century_specified else expand_year(year)
 
 
 @functools.cache
@@ -589,10 +311,10 @@ def _reading_of(language: str | None) -> tuple[str, bool]:
 def _zone_for(name: str | None, offset: int | None) -> tzinfo | None:
     """Give dateutil the zone of a parsed string (None: no zone written)."""
     if offset is not None:
-        return _fixed_zone(offset)
+        return fixed_zone(offset)
     if name is None:
         return None
-    zone = _named_zone(name)
+    zone = named_zone(name)
     if zone is None:
         raise ValueError(f"unknown time zone abbreviation {name!r}")
     return zone
@@ -613,7 +335,7 @@ _YEAR_FIRST = re.compile(r"\d{4}\s*[-/.]")
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 3, 3))
 
 
-def _parse_human(text: str, tz: tzinfo, language: str | None) -> datetime:
+def parse_human(text: str, tz: tzinfo, language: str | None) -> datetime:
     table, dayfirst = _reading_of(language)
     reader = _reader(table, dayfirst)
     prepared = unicodedata.normalize("NFC", text)
@@ -632,14 +354,14 @@ def _parse_human(text: str, tz: tzinfo, language: str | None) -> datetime:
         # dateutil's message repeats the text; the cause, when there is one,
         # is the reason alone ("day is out of range for month").
         reason = str(exc.__cause__) if exc.__cause__ else "it is not a date format newsfeed knows"
-        raise _unreadable(text, reason) from None
+        raise unreadable(text, reason) from None
     # A huge number makes dateutil's arithmetic fail: OverflowError (which it
     # documents) or decimal's InvalidOperation (which it does not).
     except ArithmeticError:
-        raise _unreadable(text, "a number in it is too large") from None
+        raise unreadable(text, "a number in it is too large") from None
     # Our zone lookup refuses unknown abbreviations with ValueError.
     except ValueError as exc:
-        raise _unreadable(text, str(exc)) from None
+        raise unreadable(text, str(exc)) from None
     missing = [
         part
         for part, one, other in (
@@ -651,7 +373,7 @@ def _parse_human(text: str, tz: tzinfo, language: str | None) -> datetime:
     ]
     if missing:
         *others, last = missing
-        raise _unreadable(
+        raise unreadable(
             text, f"it has no {', '.join(others)} or {last}" if others else f"it has no {last}"
         )
     return first if first.tzinfo is not None else first.replace(tzinfo=tz)

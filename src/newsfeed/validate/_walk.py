@@ -1,0 +1,264 @@
+"""The walk over a feed (internal): the feed's own elements and its entries, in document order.
+
+Each format's checks, and those of the extensions it carries (iTunes,
+Podcasting 2.0), take the children of the RSS channel or Atom feed one at a
+time: the feed's own elements as `metadata`, its items or entries as
+`entry`. An entry's findings are settled with its place when its checks are
+done, so the walk over a document's bytes (`walk_bytes`) can free each entry
+as soon as it is checked: the tree of a channel of millions of items, many
+times the size of the document, is never built. The walk over a tree
+already parsed (`walk_tree`) gives the same entries in the same order and
+frees nothing, so both judge alike.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Protocol
+
+from lxml import etree
+
+from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, PODCAST_NS
+
+from ._report import Entries, Place
+from .atom import AtomWalk
+from .findings import Finding
+from .rss import RssWalk
+from .xml import (
+    SAFE_OPTIONS,
+    FeedFormat,
+    detect_format,
+    entity_findings,
+    root_finding,
+    syntax_finding,
+)
+
+_ENTRY_TAGS: dict[FeedFormat, str] = {"rss": "item", "atom": f"{{{ATOM_NS}}}entry"}
+# The tags whose events the walk over bytes needs: the root, the RSS channel, the entries.
+_EVENT_TAGS = ("rss", "channel", "item", f"{{{ATOM_NS}}}feed", f"{{{ATOM_NS}}}entry")
+_ITUNES_TAGS = tuple(f"{{{namespace}}}*" for namespace in sorted(ITUNES_NAMESPACES))
+_PODCAST_TAGS = (f"{{{PODCAST_NS}}}*",)
+_EXTENSION_TAGS = (*_ITUNES_TAGS, *_PODCAST_TAGS)
+
+
+class _Checks(Protocol):
+    def metadata(self, child: etree._Element) -> None: ...
+
+    def entry(self, entry: etree._Element, place: Place) -> None: ...
+
+    def finish(self) -> list[Finding]: ...
+
+
+class _Feed:
+    """The checks of one document, fed by either walk."""
+
+    def __init__(self, root: etree._Element, kind: FeedFormat, channel: etree._Element | None):
+        self.root = root
+        self.kind = kind
+        self.channel = channel
+        self.entry_tag = _ENTRY_TAGS[kind]
+        self._entries = Entries(channel if channel is not None else root)
+        self._format: _Checks
+        if kind == "rss":
+            self._format = RssWalk(root, channel)
+        else:
+            self._format = AtomWalk(root)
+        self._itunes: _Checks | None = None
+        self._podcasting: _Checks | None = None
+
+    def metadata(self, child: etree._Element) -> None:
+        self._format.metadata(child)
+
+    def entry(self, entry: etree._Element) -> None:
+        self._entries.count += 1
+        place = Place(self._entries)
+        self._format.entry(entry, place)
+        # One search for both namespaces: most entries have neither.
+        if not _uses(entry, _EXTENSION_TAGS):
+            return
+        if _uses(entry, _ITUNES_TAGS):
+            self._itunes_checks().entry(entry, place)
+        if _uses(entry, _PODCAST_TAGS):
+            self._podcasting_checks().entry(entry, place)
+
+    def finish(self) -> list[Finding]:
+        findings = entity_findings(self.root)
+        findings.extend(self._format.finish())
+        if self._itunes is not None or _uses(self.root, _ITUNES_TAGS):
+            findings.extend(self._itunes_checks().finish())
+        if self._podcasting is not None or _uses(self.root, _PODCAST_TAGS):
+            findings.extend(self._podcasting_checks().finish())
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    # Their checks (and tables) are loaded only for a document that uses them:
+    # neither finds anything where no element of its namespace is.
+    def _itunes_checks(self) -> _Checks:
+        if self._itunes is None:
+            from .itunes import ItunesWalk
+
+            self._itunes = ItunesWalk(self.root, self.kind, self.channel)
+        return self._itunes
+
+    def _podcasting_checks(self) -> _Checks:
+        if self._podcasting is None:
+            from .podcasting import PodcastingWalk
+
+            self._podcasting = PodcastingWalk(self.root, self.kind, self.channel)
+        return self._podcasting
+
+
+def _uses(element: etree._Element, tags: tuple[str, ...]) -> bool:
+    # lxml filters the elements: no Python work per element of a part without any.
+    return next(element.iter(*tags), None) is not None
+
+
+def _channel_of(root: etree._Element, kind: FeedFormat) -> etree._Element | None:
+    return root.find("channel") if kind == "rss" else root
+
+
+def walk_tree(root: etree._Element) -> list[Finding]:
+    """The findings of a parsed `<rss>` or Atom `<feed>` (or the root's error)."""
+    kind = detect_format(root)
+    if kind is None:
+        findings = [*entity_findings(root), root_finding(root)]
+        findings.sort(key=Finding.sort_key)
+        return findings
+    channel = _channel_of(root, kind)
+    feed = _Feed(root, kind, channel)
+    if channel is not None:
+        for child in channel.iterchildren(etree.Element):
+            if child.tag == feed.entry_tag:
+                feed.entry(child)
+            else:
+                feed.metadata(child)
+    return feed.finish()
+
+
+class _Stream:
+    """The walk over bytes: each entry is checked once its tail has been read
+    (when the next entry or the channel ends), then removed from the tree."""
+
+    def __init__(self) -> None:
+        self.feed: _Feed | None = None
+        self._held: etree._Element | None = None
+        self._given: etree._Element | None = None  # the last metadata element given
+
+    def start(self, element: etree._Element) -> None:
+        if self.feed is not None:
+            return
+        parent = element.getparent()
+        if parent is None:
+            if detect_format(element) == "atom":
+                self.feed = _Feed(element, "atom", element)
+        elif element.tag == "channel" and parent.getparent() is None and parent.tag == "rss":
+            self.feed = _Feed(parent, "rss", element)
+
+    def end(self, element: etree._Element) -> None:
+        feed = self.feed
+        if (
+            feed is None
+            or element.tag != feed.entry_tag
+            or element.getparent() is not feed.channel
+        ):
+            return
+        self._flush()
+        self._held = element
+
+    def _flush(self) -> None:
+        """Check the held entry, after the metadata before it, and free it."""
+        held, feed = self._held, self.feed
+        if held is None or feed is None:
+            return
+        before = []
+        for sibling in held.itersiblings(preceding=True):
+            if sibling is self._given:
+                break
+            if isinstance(sibling.tag, str):
+                before.append(sibling)
+        for child in reversed(before):
+            feed.metadata(child)
+        if before:
+            self._given = before[0]
+        feed.entry(held)
+        parent = held.getparent()
+        if parent is not None:
+            parent.remove(held)
+        self._held = None
+
+    def finish(self) -> list[Finding]:
+        self._flush()
+        feed = self.feed
+        assert feed is not None and feed.channel is not None
+        given = self._given
+        rest = feed.channel.iterchildren() if given is None else given.itersiblings()
+        for child in rest:
+            if isinstance(child.tag, str):
+                feed.metadata(child)
+        return feed.finish()
+
+
+def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
+    """The findings of a document's bytes, parsed safely (see `xml`) as they are walked;
+    a document that is not well-formed yields its one error."""
+    root_tag = _root_tag(raw, encoding)
+    if root_tag is not None and root_tag not in _FEED_ROOTS:
+        return _walk_other(raw, encoding)
+    events = etree.iterparse(
+        io.BytesIO(raw),
+        events=("start", "end"),
+        tag=_EVENT_TAGS,
+        encoding=encoding or None,
+        **SAFE_OPTIONS,
+    )
+    stream = _Stream()
+    try:
+        for event, element in events:
+            if event == "start":
+                stream.start(element)
+            else:
+                stream.end(element)
+    except etree.XMLSyntaxError as exc:
+        return [syntax_finding(exc, events.error_log, raw)]
+    if stream.feed is None:
+        # Not a feed, or RSS without a channel: nothing was freed, the tree is whole.
+        return walk_tree(events.root)
+    return stream.finish()
+
+
+_FEED_ROOTS = frozenset({"rss", f"{{{ATOM_NS}}}feed"})
+_CHUNK = 64 * 1024
+
+
+def _root_tag(raw: bytes, encoding: str) -> str | None:
+    """The root element's tag, read from the start of the document; None when the
+    start does not parse (the walk then names the fault) or has no element."""
+    parser = etree.XMLPullParser(events=("start",), encoding=encoding or None, **SAFE_OPTIONS)
+    try:
+        for start in range(0, len(raw), _CHUNK):
+            parser.feed(raw[start : start + _CHUNK])
+            for _, element in parser.read_events():
+                if isinstance(element, etree._Element):
+                    return str(element.tag)
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def _walk_other(raw: bytes, encoding: str) -> list[Finding]:
+    """A document that is no feed (a sitemap, say): its finding needs only the root
+    (and the DTD), so every other element is freed once parsed."""
+    events = etree.iterparse(
+        io.BytesIO(raw), events=("end",), encoding=encoding or None, **SAFE_OPTIONS
+    )
+    try:
+        for _, element in events:
+            parent = element.getparent()
+            if parent is None:
+                continue
+            element.clear()
+            while element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        return [syntax_finding(exc, events.error_log, raw)]
+    return walk_tree(events.root)
