@@ -95,6 +95,9 @@ class Field:
         return _ATTRIBUTES.get(self.kind, (self.name,))
 
 
+BODY_FORMATS = ("text", "html", "markdown")
+_ONE_OF_BODY_FORMATS = ", ".join(f"`{f}`" for f in BODY_FORMATS[:-1]) + f" or `{BODY_FORMATS[-1]}`"
+
 FIELDS: tuple[Field, ...] = (
     Field(
         "id", ("guid",), Kind.ID,
@@ -125,7 +128,7 @@ FIELDS: tuple[Field, ...] = (
         rss=("content:encoded",), atom=("content",),
     ),
     Field(
-        "body_format", (), Kind.BODY_FORMAT, "`text`, `html` or `markdown`",
+        "body_format", (), Kind.BODY_FORMAT, _ONE_OF_BODY_FORMATS,
         "how `body` is written; `text` when absent",
     ),
     Field(
@@ -176,7 +179,6 @@ LIST_SEPARATORS: dict[str, re.Pattern[str]] = {
 LIST_FIELDS = frozenset(LIST_SEPARATORS)
 #: Fields whose database column may hold a JSON array or object.
 JSON_FIELDS = frozenset(f.name for f in FIELDS if f.json)
-BODY_FORMATS = ("text", "html", "markdown")
 
 
 def split_list(field: str, text: str) -> list[str]:

@@ -109,7 +109,9 @@ def _body_format(record: Record, field: Field, value: Any) -> str:
     kind = given.strip().lower() if isinstance(given, str) else None
     if kind not in BODY_FORMATS:
         raise RecordRejected(
-            record.place.error(field.name, f"{shown(given)} is not one of text, html, markdown")
+            record.place.error(
+                field.name, f"{shown(given)} is not one of {', '.join(BODY_FORMATS)}"
+            )
         )
     return kind
 
