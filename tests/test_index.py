@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
+from array import array
 from collections.abc import Iterator
 from dataclasses import fields, replace
 from datetime import datetime, timedelta, timezone
@@ -16,6 +18,7 @@ from newsfeed.index import (
     AUTHOR,
     CATEGORY,
     TEMPORARY_PREFIX,
+    Entries,
     SiteIndex,
     article_digest,
     remove_abandoned_temporaries,
@@ -145,6 +148,55 @@ def test_facet_values_are_listed_once_each_in_the_order_first_met(index: SiteInd
     )
     assert index.spellings(CATEGORY) == ["B", "A"]
     assert index.spellings(AUTHOR) == ["Ana"]
+
+
+def test_facet_values_are_in_the_order_of_the_sources_as_given_this_run(
+    index: SiteIndex, tmp_path: Path
+) -> None:
+    def source(name: str, *categories: str) -> Path:
+        records = [
+            {
+                "id": f"{name}-{n}",
+                "title": "T",
+                "published": "2026-11-26T14:30:00-05:00",
+                "categories": [category],
+            }
+            for n, category in enumerate(categories)
+        ]
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records))
+        return path
+
+    a, b = source("a", "Y", "X"), source("b", "Z", "X", "W")
+    for sources, expected in (([a, b], ["Y", "X", "Z", "W"]), ([b, a], ["Z", "X", "W", "Y"])):
+        problems: list[object] = []
+        read_into(index, sources, SETTINGS, problems)  # type: ignore[arg-type]
+        assert problems == []
+        assert index.spellings(CATEGORY) == expected
+
+
+def test_entries_slice_and_iterate_as_the_list_of_their_rows_and_digests() -> None:
+    pairs = [(row * 7, bytes([row]) * 16) for row in range(11)]
+    entries = Entries(array("q", [row for row, _ in pairs]), b"".join(d for _, d in pairs))
+    assert list(entries) == pairs
+    assert len(entries) == 11
+    assert entries[3] == pairs[3]
+    assert entries[-1] == pairs[-1]
+    with pytest.raises(IndexError):
+        entries[11]
+    for cut in (
+        slice(None, 4),
+        slice(5, None),
+        slice(9, 3),
+        slice(None, None, -1),
+        slice(8, 1, -3),
+        slice(-4, None),
+        slice(20, 30),
+    ):
+        part = entries[cut]
+        assert list(part) == pairs[cut]
+        assert list(part.rows) == [row for row, _ in pairs[cut]]
+        assert part.digests == b"".join(d for _, d in pairs[cut])
 
 
 def test_the_digest_ignores_where_the_record_was_read() -> None:

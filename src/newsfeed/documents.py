@@ -23,7 +23,8 @@ from typing import Literal
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from newsfeed.feed import _FIELD_OF_ELEMENT, FILE_NAMES, FORMATS, FeedModel, Format, _element_of
+from newsfeed.feed import FILE_NAMES, FORMATS, FeedModel, Format
+from newsfeed.fields import field_of_element
 from newsfeed.files import write_if_changed
 from newsfeed.model import Article, InputError, InputWarning, Problem
 from newsfeed.records import gc_paused
@@ -38,6 +39,18 @@ from newsfeed.validate import (
     validate_json_feed,
     validate_tree,
 )
+
+#: Which record field an element of our output comes from, to name it in messages.
+_FIELD_OF_ELEMENT = field_of_element()
+
+
+def _element_of(path: str) -> str:
+    """The element a finding's path ends at (`lang` for `@xml:lang`, the element
+    for its other attributes), without prefix or position."""
+    *parents, last = path.rsplit("/", 2)
+    if last.startswith("@") and last != "@xml:lang" and parents:
+        last = parents[-1]
+    return last.split("[", 1)[0].split(":")[-1]
 
 
 class InvalidFeed(Exception):

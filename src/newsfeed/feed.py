@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from operator import attrgetter
 from typing import Literal
 
-from newsfeed.fields import field_of_element
 from newsfeed.model import ArchiveLinks, Article, FeedSettings
 
 Format = Literal["rss", "atom", "json"]
@@ -27,18 +26,6 @@ MEDIA_TYPES: dict[Format, str] = {
 }
 #: The media type of the pages `alternate` links point to: the site and its articles.
 HTML_MEDIA_TYPE = "text/html"
-
-#: Which record field an element of our output comes from, to name it in messages.
-_FIELD_OF_ELEMENT = field_of_element()
-
-
-def _element_of(path: str) -> str:
-    """The element a finding's path ends at (`lang` for `@xml:lang`, the element
-    for its other attributes), without prefix or position."""
-    *parents, last = path.rsplit("/", 2)
-    if last.startswith("@") and last != "@xml:lang" and parents:
-        last = parents[-1]
-    return last.split("[", 1)[0].split(":")[-1]
 
 
 class FeedModel:

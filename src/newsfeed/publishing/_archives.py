@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsfeed.feed import FILE_NAMES, Format
-from newsfeed.index import Entry
+from newsfeed.index import Entries
 from newsfeed.model import ArchiveLinks, FeedSettings
 from newsfeed.publishing._jobs import Job, digest
 from newsfeed.publishing.plans import ARCHIVE_FOLDER
@@ -29,17 +29,18 @@ ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 
 
 def page_jobs(
-    out: Path, plan: FeedPlan, settings: FeedSettings, older: list[Entry]
+    out: Path, plan: FeedPlan, settings: FeedSettings, older: Entries
 ) -> tuple[list[Job], list[Path]]:
     """The archive page jobs of `older` (newest first) in page order, and the files
     of pages beyond the count that the index does not know (built without it),
     removed."""
     page_size = plan.page_size or settings.limit
-    oldest_first = older[::-1]
     folder = out / plan.path
     jobs = []
-    for start in range(0, len(oldest_first), page_size):
-        entries = oldest_first[start : start + page_size]
+    for start in range(0, len(older), page_size):
+        # Counted from the oldest: the page's entries, oldest first.
+        end = len(older) - start
+        entries = older[max(end - page_size, 0) : end][::-1]
         number = start // page_size + 1
         full = len(entries) == page_size
         links = ArchiveLinks(
@@ -60,7 +61,7 @@ def page_jobs(
             Job(
                 paths,
                 page_settings,
-                tuple(row for row, _ in entries),
+                entries.rows,
                 digest(("page", page_settings, links), 0, entries),
                 links=links,
             )

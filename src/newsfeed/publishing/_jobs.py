@@ -11,7 +11,7 @@ from typing import Any
 
 from newsfeed.documents import Written
 from newsfeed.feed import Format
-from newsfeed.index import Entry
+from newsfeed.index import Entries
 from newsfeed.model import ArchiveLinks, FeedSettings, Problem
 from newsfeed.publishing.site import FeedPlan
 from newsfeed.reading import CODE_DIGEST
@@ -26,7 +26,7 @@ class Job:
 
     paths: tuple[tuple[Format, Path], ...]
     settings: FeedSettings
-    ids: tuple[int, ...]
+    ids: Sequence[int]
     digest: bytes
     links: ArchiveLinks | None = None
     plan: FeedPlan | None = None
@@ -44,12 +44,11 @@ class Done:
     data_digest: bytes | None
 
 
-def digest(what: tuple[Any, ...], count: int, entries: Sequence[Entry]) -> bytes:
+def digest(what: tuple[Any, ...], count: int, entries: Entries) -> bytes:
     """A digest of everything a document is rendered from: the code, its settings and
     links, and its entries' digests (not where their records were read)."""
     hasher = hashlib.sha256(CODE_DIGEST + repr((what, count)).encode())
-    for _, entry_digest in entries:
-        hasher.update(entry_digest)
+    hasher.update(entries.digests)
     return hasher.digest()
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from newsfeed.documents import Written
 from newsfeed.feed import FORMATS, Format
-from newsfeed.index import AUTHOR, CATEGORY, Entry, SiteIndex
+from newsfeed.index import AUTHOR, CATEGORY, Entries, SiteIndex
 from newsfeed.model import FeedSettings, Problem, SettingError, SourceError
 from newsfeed.publishing._budget import DEFAULT_MAX_BYTES
 from newsfeed.publishing.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
@@ -29,7 +29,7 @@ class Selection:
     authors: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
 
-    def entries(self, index: SiteIndex, site_language: str | None) -> list[Entry]:
+    def entries(self, index: SiteIndex, site_language: str | None) -> Entries:
         """The entries of the articles it takes, in feed order."""
         languages = frozenset(language.casefold() for language in self.languages)
         if (site_language or "").casefold() in languages:
