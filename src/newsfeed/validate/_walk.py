@@ -18,20 +18,19 @@ frees nothing, so both judge alike.
 from __future__ import annotations
 
 import io
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from lxml import etree
 
 from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, PODCAST_NS
 
-from ._report import Entries, Place
+from ._report import Entries, Place, Report
 from .atom import AtomWalk
 from .findings import Finding
 from .rss import FreedChildren, RssWalk
 from .xml import (
     SAFE_OPTIONS,
     FeedFormat,
-    Freed,
     detect_format,
     entity_findings,
     root_finding,
@@ -52,6 +51,13 @@ class _Checks(Protocol):
     def entry(self, entry: etree._Element, place: Place) -> None: ...
 
     def finish(self) -> list[Finding]: ...
+
+
+class _Reporting(Protocol):
+    report: Report
+
+
+_R = TypeVar("_R", bound=_Reporting)
 
 
 class _Feed:
@@ -109,22 +115,20 @@ class _Feed:
         if self._itunes is None:
             from .itunes import ItunesWalk
 
-            itunes = ItunesWalk(self.root, self.kind, self.channel)
-            itunes.report.freed = self._numbering()
-            self._itunes = itunes
+            self._itunes = self._told(ItunesWalk(self.root, self.kind, self.channel))
         return self._itunes
 
     def _podcasting_checks(self) -> _Checks:
         if self._podcasting is None:
             from .podcasting import PodcastingWalk
 
-            podcasting = PodcastingWalk(self.root, self.kind, self.channel)
-            podcasting.report.freed = self._numbering()
-            self._podcasting = podcasting
+            self._podcasting = self._told(PodcastingWalk(self.root, self.kind, self.channel))
         return self._podcasting
 
-    def _numbering(self) -> Freed | None:
-        return None if self._freed is None else self._freed.numbering
+    def _told(self, checks: _R) -> _R:
+        """`checks`, their report told how the walk numbers the children of `<rss>` it freed."""
+        checks.report.freed = None if self._freed is None else self._freed.numbering
+        return checks
 
 
 def _uses(element: etree._Element, tags: tuple[str, ...]) -> bool:
