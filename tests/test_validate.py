@@ -305,6 +305,51 @@ def test_a_streamed_document_and_its_tree_have_the_same_findings() -> None:
     assert "/rss/channel[1]/item[4]/guid" in {f.path for f in streamed}
 
 
+PODCAST_RSS = b'<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">'
+CHANNEL = b"<channel><title>t</title><link>http://e.org/</link><description>d</description>"
+
+
+def test_children_of_rss_outside_the_channel_are_found_as_in_the_tree() -> None:
+    # More than 1,000 undefined elements, 600 of them in the channel and the rest
+    # after it, across many chunks of the parser's input; a second channel; an
+    # item with a Podcasting 2.0 element among them, numbered among all items.
+    doc = (
+        PODCAST_RSS
+        + b"<item/>" * 5000
+        + CHANNEL
+        + b"<foo/>" * 600
+        + b"</channel>"
+        + b"<item/>" * 5000
+        + b"<item><podcast:locked>x</podcast:locked></item><!-- c --><channel/>"
+        + b"<item/>" * 5000
+        + b"</rss>"
+    )
+    assert len(doc) > 3 * 32 * 1024
+    streamed = validate(doc)
+    assert streamed == validate_tree(etree.fromstring(doc))
+    paths = {f.path for f in streamed}
+    assert {"/rss/channel[1]/foo[600]", "/rss/channel[2]"} <= paths
+    assert "/rss/item[10001]/podcast:locked" in paths
+    undefined = [f for f in streamed if f.code == "UndefinedElement"]
+    # The channel's 600 are listed first, then the first 400 outside it.
+    assert "/rss/item[400]" in {f.path for f in undefined}
+    assert "/rss/item[401]" not in {f.path for f in undefined}
+    assert "14601 more UndefinedElement errors" in undefined[0].message
+
+
+def test_rss_without_a_channel_is_found_as_its_tree() -> None:
+    doc = (
+        PODCAST_RSS + (b"<item/>" * 999 + b"<item><podcast:locked>x</podcast:locked></item>") * 10
+    )
+    doc += b"<baz/></rss>"
+    streamed = validate(doc)
+    assert streamed == validate_tree(etree.fromstring(doc))
+    assert {"MissingElement", "UndefinedElement", "InvalidPodcastValue"} <= {
+        f.code for f in streamed
+    }
+    assert "/rss/item[10000]/podcast:locked" in {f.path for f in streamed}
+
+
 def test_a_streamed_atom_feed_and_its_tree_have_the_same_findings() -> None:
     # Metadata after an entry, text after an entry, two entries with one id.
     entry = (

@@ -15,7 +15,7 @@ from typing import Generic, Protocol, TypeVar
 from lxml import etree
 
 from .findings import Cap, Finding, Level
-from .xml import Paths, line_of, step_name
+from .xml import Freed, Paths, line_of, step_name
 
 
 class Scope:
@@ -81,11 +81,13 @@ class Report:
     that the walk may free the entry (see `_walk`).
     """
 
-    __slots__ = ("_cap", "_mark", "_pending", "_settled")
+    __slots__ = ("_cap", "_mark", "_pending", "_placed", "_settled", "freed")
 
     def __init__(self) -> None:
         self._pending: list[_Pending] = []
         self._settled: list[_Settled] = []
+        self._placed: list[Finding] = []
+        self.freed: Freed | None = None  # the numbering of siblings freed by the walk
         self._cap = Cap()
         self._mark = 0
 
@@ -131,6 +133,15 @@ class Report:
         if self._cap.keep(level, code):
             self._settled.append((level, code, _built(message), place.line, place, "", scope))
 
+    def placed(
+        self, level: Level, code: str, message: Message, line: int | None, path: str, scope: Scope
+    ) -> None:
+        """A finding on an element the walk has freed, placed when it was."""
+        if level == "error":
+            scope.failed = True
+        if self._cap.keep(level, code):
+            self._placed.append(Finding(level, code, _built(message), line, path, scope.entry_id))
+
     def tally(self, level: Level, code: str, count: int) -> None:
         """Count `count` more findings of `code` past its cap, without listing them."""
         if count > 0:
@@ -158,7 +169,7 @@ class Report:
 
     def findings(self) -> list[Finding]:
         containers = {item[4].entries.container for item in self._settled}
-        paths = Paths([*(item[3] for item in self._pending), *containers])
+        paths = Paths([*(item[3] for item in self._pending), *containers], self.freed)
         out = []
         for level, code, message, element, attr, scope, line in self._pending:
             path = paths.of(element)
@@ -178,6 +189,7 @@ class Report:
         for level, code, text, line, place, rest, scope in self._settled:
             path = place.path(of_container[place.entries.container], rest)
             out.append(Finding(level, code, text, line, path, scope.entry_id))
+        out.extend(self._placed)
         out.extend(self._cap.omitted())
         return out
 

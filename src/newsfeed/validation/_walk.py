@@ -6,7 +6,11 @@ time: the feed's own elements as `metadata`, its items or entries as
 `entry`. An entry's findings are settled with its place when its checks are
 done, so the walk over a document's bytes (`walk_bytes`) can free each entry
 as soon as it is checked: the tree of a channel of millions of items, many
-times the size of the document, is never built. The walk over a tree
+times the size of the document, is never built. So are the children of
+`<rss>` outside its channel, as they are read, once numbered and reported as
+`<rss>`'s check would (see `rss.FreedChildren`): unless an element of a
+namespace is in them, which the iTunes and Podcasting 2.0 checks look for in
+the whole document. The walk over a tree
 already parsed (`walk_tree`) gives the same entries in the same order and
 frees nothing, so both judge alike.
 """
@@ -14,16 +18,16 @@ frees nothing, so both judge alike.
 from __future__ import annotations
 
 import io
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from lxml import etree
 
 from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, PODCAST_NS
 
-from ._report import Entries, Place
+from ._report import Entries, Place, Report
 from .atom import AtomWalk
 from .findings import Finding
-from .rss import RssWalk
+from .rss import FreedChildren, RssWalk
 from .xml import (
     SAFE_OPTIONS,
     FeedFormat,
@@ -49,18 +53,32 @@ class _Checks(Protocol):
     def finish(self) -> list[Finding]: ...
 
 
+class _Reporting(Protocol):
+    report: Report
+
+
+_R = TypeVar("_R", bound=_Reporting)
+
+
 class _Feed:
     """The checks of one document, fed by either walk."""
 
-    def __init__(self, root: etree._Element, kind: FeedFormat, channel: etree._Element | None):
+    def __init__(
+        self,
+        root: etree._Element,
+        kind: FeedFormat,
+        channel: etree._Element | None,
+        freed: FreedChildren | None = None,
+    ):
         self.root = root
         self.kind = kind
         self.channel = channel
+        self._freed = freed
         self.entry_tag = _ENTRY_TAGS[kind]
         self._entries = Entries(channel if channel is not None else root)
         self._format: _Checks
         if kind == "rss":
-            self._format = RssWalk(root, channel)
+            self._format = RssWalk(root, channel, freed)
         else:
             self._format = AtomWalk(root)
         self._itunes: _Checks | None = None
@@ -97,15 +115,20 @@ class _Feed:
         if self._itunes is None:
             from .itunes import ItunesWalk
 
-            self._itunes = ItunesWalk(self.root, self.kind, self.channel)
+            self._itunes = self._told(ItunesWalk(self.root, self.kind, self.channel))
         return self._itunes
 
     def _podcasting_checks(self) -> _Checks:
         if self._podcasting is None:
             from .podcasting import PodcastingWalk
 
-            self._podcasting = PodcastingWalk(self.root, self.kind, self.channel)
+            self._podcasting = self._told(PodcastingWalk(self.root, self.kind, self.channel))
         return self._podcasting
+
+    def _told(self, checks: _R) -> _R:
+        """`checks`, their report told how the walk numbers the children of `<rss>` it freed."""
+        checks.report.freed = None if self._freed is None else self._freed.numbering
+        return checks
 
 
 def _uses(element: etree._Element, tags: tuple[str, ...]) -> bool:
@@ -117,15 +140,16 @@ def _channel_of(root: etree._Element, kind: FeedFormat) -> etree._Element | None
     return root.find("channel") if kind == "rss" else root
 
 
-def walk_tree(root: etree._Element) -> list[Finding]:
-    """The findings of a parsed `<rss>` or Atom `<feed>` (or the root's error)."""
+def walk_tree(root: etree._Element, freed: FreedChildren | None = None) -> list[Finding]:
+    """The findings of a parsed `<rss>` or Atom `<feed>` (or the root's error);
+    `freed` are the children of `<rss>` the walk over bytes has freed."""
     kind = detect_format(root)
     if kind is None:
         findings = [*entity_findings(root), root_finding(root)]
         findings.sort(key=Finding.sort_key)
         return findings
     channel = _channel_of(root, kind)
-    feed = _Feed(root, kind, channel)
+    feed = _Feed(root, kind, channel, freed)
     if channel is not None:
         for child in channel.iterchildren(etree.Element):
             if child.tag == feed.entry_tag:
@@ -137,12 +161,15 @@ def walk_tree(root: etree._Element) -> list[Finding]:
 
 class _Stream:
     """The walk over bytes: each entry is checked once its tail has been read
-    (when the next entry or the channel ends), then removed from the tree."""
+    (when the next entry or the channel ends), then removed from the tree; so
+    is each child of `<rss>` that no check needs once read (`sweep`)."""
 
     def __init__(self) -> None:
         self.feed: _Feed | None = None
+        self.freed: FreedChildren | None = None
         self._held: etree._Element | None = None
         self._given: etree._Element | None = None  # the last metadata element given
+        self._swept: etree._Element | None = None  # the last child of <rss> kept by `sweep`
 
     def start(self, element: etree._Element) -> None:
         if self.feed is not None:
@@ -151,8 +178,36 @@ class _Stream:
         if parent is None:
             if detect_format(element) == "atom":
                 self.feed = _Feed(element, "atom", element)
+            elif element.tag == "rss":
+                self.freed = FreedChildren(element)
         elif element.tag == "channel" and parent.getparent() is None and parent.tag == "rss":
-            self.feed = _Feed(parent, "rss", element)
+            self.feed = _Feed(parent, "rss", element, self.freed)
+
+    def sweep(self, done: bool = False) -> None:
+        """Number the children of `<rss>` read so far (all of them once `done`),
+        and free each that only the check of `<rss>` itself looks at: other than
+        the channel, with no element of a namespace in it (those the iTunes and
+        Podcasting 2.0 checks look for in the whole document)."""
+        freed = self.freed
+        if freed is None:
+            return
+        rss = freed.numbering.parent
+        kept = self._swept
+        child = next(rss.iterchildren(), None) if kept is None else kept.getnext()
+        channel = None if self.feed is None else self.feed.channel
+        while child is not None:
+            after = child.getnext()
+            if after is None and not done:
+                return  # it may still be being read
+            if not isinstance(child.tag, str):
+                rss.remove(child)  # a comment or processing instruction
+            elif child is channel or _has_namespaced(child):
+                freed.keep(child)
+                self._swept = child
+            else:
+                freed.free(child)
+                rss.remove(child)
+            child = after
 
     def end(self, element: etree._Element) -> None:
         feed = self.feed
@@ -188,6 +243,7 @@ class _Stream:
 
     def finish(self) -> list[Finding]:
         self._flush()
+        self.sweep(done=True)
         feed = self.feed
         assert feed is not None and feed.channel is not None
         given = self._given
@@ -204,14 +260,14 @@ def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
     root_tag = _root_tag(raw, encoding)
     if root_tag is not None and root_tag not in _FEED_ROOTS:
         return _walk_other(raw, encoding)
+    stream = _Stream()
     events = etree.iterparse(
-        io.BytesIO(raw),
+        _Source(raw, stream),
         events=("start", "end"),
         tag=_EVENT_TAGS,
         encoding=encoding or None,
         **SAFE_OPTIONS,
     )
-    stream = _Stream()
     try:
         for event, element in events:
             if event == "start":
@@ -221,9 +277,29 @@ def walk_bytes(raw: bytes, encoding: str) -> list[Finding]:
     except etree.XMLSyntaxError as exc:
         return [syntax_finding(exc, events.error_log, raw)]
     if stream.feed is None:
-        # Not a feed, or RSS without a channel: nothing was freed, the tree is whole.
-        return walk_tree(events.root)
+        # Not a feed, or RSS without a channel: its walk is that of its tree,
+        # of which only the children of <rss> that no check needs were freed.
+        stream.sweep(done=True)
+        return walk_tree(events.root, stream.freed)
     return stream.finish()
+
+
+class _Source(io.BytesIO):
+    """The document's bytes, read by the parser a chunk at a time: before each
+    chunk the stream sweeps the children of `<rss>` read so far, which give no
+    event when they are not items or channels."""
+
+    def __init__(self, raw: bytes, stream: _Stream) -> None:
+        super().__init__(raw)
+        self._stream = stream
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        self._stream.sweep()
+        return super().read(size)
+
+
+def _has_namespaced(element: etree._Element) -> bool:
+    return any(isinstance(tag := node.tag, str) and tag.startswith("{") for node in element.iter())
 
 
 _FEED_ROOTS = frozenset({"rss", f"{{{ATOM_NS}}}feed"})

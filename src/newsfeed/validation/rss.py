@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 from newsfeed.rules import ATOM_NS, iri_problem, is_unique_enough_guid
@@ -38,8 +40,8 @@ from ._rss_parts import (
 )
 from ._values import is_non_negative_integer, uri_problem, words
 from ._webfeeds import WEBFEEDS, check_webfeeds
-from .findings import Finding
-from .xml import line_of, step_name
+from .findings import MAX_FINDINGS_PER_CODE, Finding
+from .xml import Freed, line_of, step_name
 
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
 _VERSIONS = frozenset({"2.0", "0.91", "0.92"})
@@ -206,7 +208,82 @@ def _check_foreign(
 _CHILDREN: ChildChecks[Part] = ChildChecks(_is_own, _check_foreign)
 
 
-def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Element | None:
+def _root_child_finding(child: etree._Element) -> tuple[str, str] | None:
+    """What `<rss>` says of a child other than its (first) channel: code and message."""
+    if child.tag == "channel":
+        return "DuplicateElement", "rss contains more than one channel"
+    if "}" not in child.tag:
+        return "UndefinedElement", f"Undefined rss element: {child.tag}"
+    return None
+
+
+# A freed child's finding: its place among the freed children, code, message,
+# line, tag (its name: it has no namespace) and number among its tag.
+_FreedFinding = tuple[int, str, str, int | None, str, int]
+
+
+class FreedChildren:
+    """The children of `<rss>` that the walk over bytes frees once read (see
+    `_walk`): other than the channel, with no element of a namespace in them,
+    so that no check but `<rss>`'s own looks at them. Their findings are made
+    as the check of `<rss>` would make them, and it plays them back in
+    document order among the children that stayed, so that the cap of
+    findings per code keeps the same ones; past the cap they are counted."""
+
+    __slots__ = ("_before", "_findings", "_freed", "_kept", "_past_cap", "numbering")
+
+    def __init__(self, rss: etree._Element) -> None:
+        self.numbering = Freed(rss)
+        self._findings: list[_FreedFinding] = []
+        self._kept: dict[str, int] = {}
+        self._past_cap: dict[str, int] = {}
+        self._freed = 0
+        self._before: dict[etree._Element, int] = {}  # of each child kept, the freed before it
+
+    def keep(self, child: etree._Element) -> None:
+        self.numbering.keep(child)
+        self._before[child] = self._freed
+
+    def free(self, child: etree._Element) -> None:
+        number = self.numbering.count(child)
+        found = _root_child_finding(child)
+        assert found is not None  # a child without a namespace, or a second channel
+        code, message = found
+        kept = self._kept.get(code, 0)
+        if kept < MAX_FINDINGS_PER_CODE:
+            self._kept[code] = kept + 1
+            self._findings.append(
+                (self._freed, code, message, line_of(child), str(child.tag), number)
+            )
+        else:
+            self._past_cap[code] = self._past_cap.get(code, 0) + 1
+        self._freed += 1
+
+    def play(self, rss: etree._Element, report: Report, scope: Scope) -> Iterator[etree._Element]:
+        """The children still in `<rss>`, in order, reporting the freed ones between them."""
+        root = "/" + step_name(rss)
+        findings = self._findings
+        played = 0
+
+        def until(before: int) -> None:
+            nonlocal played
+            while played < len(findings) and findings[played][0] < before:
+                _, code, message, line, tag, number = findings[played]
+                step = self.numbering.numbered(tag, tag, number)
+                report.placed("error", code, message, line, f"{root}/{step}", scope)
+                played += 1
+
+        for child in rss.iterchildren(etree.Element):
+            until(self._before[child])
+            yield child
+        until(self._freed)
+        for code, count in self._past_cap.items():
+            report.tally("error", code, count)
+
+
+def _check_root(
+    rss: etree._Element, report: Report, scope: Scope, freed: FreedChildren | None
+) -> etree._Element | None:
     version = rss.get("version")
     if version is None:
         report.error(rss, "MissingAttribute", "Missing rss attribute: version", scope, "version")
@@ -219,16 +296,12 @@ def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Ele
             "version",
         )
     channel = None
-    for child in rss.iterchildren(etree.Element):
-        if child.tag == "channel":
-            if channel is not None:
-                report.error(
-                    child, "DuplicateElement", "rss contains more than one channel", scope
-                )
-            else:
-                channel = child
-        elif "}" not in child.tag:
-            report.error(child, "UndefinedElement", f"Undefined rss element: {child.tag}", scope)
+    children = rss.iterchildren(etree.Element) if freed is None else freed.play(rss, report, scope)
+    for child in children:
+        if child.tag == "channel" and channel is None:
+            channel = child
+        elif (found := _root_child_finding(child)) is not None:
+            report.error(child, *found, scope)
     if channel is None:
         report.error(rss, "MissingElement", "Missing rss element: channel", scope)
     return channel
@@ -237,10 +310,19 @@ def _check_root(rss: etree._Element, report: Report, scope: Scope) -> etree._Ele
 class RssWalk:
     """The checks of an `<rss>` document, given its channel's children one at a
     time in document order (see `_walk`): the channel's own as `metadata`, its
-    items as `entry`; the tree is left as it was."""
+    items as `entry`; the tree is left as it was. `freed` are the children of
+    `<rss>` the walk has freed, reported among those left."""
 
-    def __init__(self, rss: etree._Element, channel: etree._Element | None) -> None:
+    def __init__(
+        self,
+        rss: etree._Element,
+        channel: etree._Element | None,
+        freed: FreedChildren | None = None,
+    ) -> None:
         self.report = Report()
+        self._freed = freed
+        if freed is not None:
+            self.report.freed = freed.numbering
         self._rss = rss
         self._channel = channel
         self._scope = Scope()
@@ -290,7 +372,7 @@ class RssWalk:
 
     def finish(self) -> list[Finding]:
         report, scope = self.report, self._scope
-        channel = _check_root(self._rss, report, scope)
+        channel = _check_root(self._rss, report, scope, self._freed)
         if channel is not None:
             for tag, code in _CHANNEL_REQUIRED:
                 if tag not in self._part.seen:

@@ -271,10 +271,13 @@ class Paths:
     millions of items would hold a string per item.
     """
 
-    __slots__ = ("_steps", "_wanted")
+    __slots__ = ("_freed", "_steps", "_wanted")
 
-    def __init__(self, wanted: Iterable[etree._Element] | None = None) -> None:
+    def __init__(
+        self, wanted: Iterable[etree._Element] | None = None, freed: Freed | None = None
+    ) -> None:
         self._steps: dict[etree._Element, str] = {}
+        self._freed = freed
         self._wanted: set[etree._Element] | None = None
         if wanted is not None:
             self._wanted = set()
@@ -303,10 +306,16 @@ class Paths:
         return "".join("/" + step for step in reversed(steps))
 
     def _number(self, parent: etree._Element, asked: etree._Element) -> None:
+        wanted = self._wanted
+        freed = self._freed
+        if freed is not None and parent is freed.parent:
+            for child in parent.iterchildren(etree.Element):
+                if wanted is None or child in wanted or child is asked:
+                    self._steps[child] = freed.step(child)
+            return
         counts: dict[object, int] = {}
         for child in parent.iterchildren(etree.Element):
             counts[child.tag] = counts.get(child.tag, 0) + 1
-        wanted = self._wanted
         seen: dict[object, int] = {}
         for child in parent.iterchildren(etree.Element):
             tag = child.tag
@@ -314,3 +323,35 @@ class Paths:
             if wanted is None or child in wanted or child is asked:
                 name = step_name(child)
                 self._steps[child] = f"{name}[{seen[tag]}]" if counts[tag] > 1 else name
+
+
+class Freed:
+    """The children of one parent (the `<rss>` of a document walked as it is
+    read, see `_walk`) numbered as they were complete, in document order, so
+    that some could be freed: each step is numbered among all the siblings of
+    its tag, freed or not, and only when there is more than one of them."""
+
+    __slots__ = ("counts", "ordinals", "parent")
+
+    def __init__(self, parent: etree._Element) -> None:
+        self.parent = parent
+        self.counts: dict[str, int] = {}
+        self.ordinals: dict[etree._Element, int] = {}
+
+    def count(self, child: etree._Element) -> int:
+        """Count the next child of the parent; its number among those of its tag."""
+        tag = str(child.tag)
+        number = self.counts[tag] = self.counts.get(tag, 0) + 1
+        return number
+
+    def keep(self, child: etree._Element) -> None:
+        """Count a child that stays in the tree."""
+        self.ordinals[child] = self.count(child)
+
+    def numbered(self, name: str, tag: str, number: int) -> str:
+        """The step of the `number`th child of `tag`, written `name`, once all are counted."""
+        return f"{name}[{number}]" if self.counts[tag] > 1 else name
+
+    def step(self, child: etree._Element) -> str:
+        """The step of a child kept."""
+        return self.numbered(step_name(child), str(child.tag), self.ordinals[child])
