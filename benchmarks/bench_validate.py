@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from newsfeed.validate import validate, validate_tree
+from newsfeed.validation import validate, validate_tree
 
 RUNS = 5
 SITE = "https://noticias.example.org"

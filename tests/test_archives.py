@@ -20,7 +20,7 @@ from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.model import Article, FeedSettings
 from newsfeed.publishing import ARCHIVE_FOLDER, FeedPlan, Outcome, Site, publish
-from newsfeed.validate import Finding, validate, validate_tree
+from newsfeed.validation import Finding, validate, validate_tree
 
 SITE = "https://noticias.example.org/"
 SETTINGS = FeedSettings(title="Noticias", link=SITE, language="es", limit=5)

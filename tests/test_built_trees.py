@@ -9,7 +9,7 @@ from lxml import etree
 
 from newsfeed.render.atom import atom_document
 from newsfeed.render.rss import rss_document
-from newsfeed.validate import Finding, validate, validate_tree
+from newsfeed.validation import Finding, validate, validate_tree
 
 ATOM = "http://www.w3.org/2005/Atom"
 

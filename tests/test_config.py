@@ -11,7 +11,7 @@ from newsfeed.cli import main
 from newsfeed.config import FEED_KEYS, SITE_KEYS, TOP_KEYS, ConfigError, load, with_overrides
 from newsfeed.model import Author
 from newsfeed.publishing import FeedPlan, Selection
-from newsfeed.validate import validate
+from newsfeed.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "site.toml"

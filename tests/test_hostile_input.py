@@ -50,7 +50,7 @@ def run_child(code: str, timeout: float = 120) -> tuple[str, int]:
 def test_validate_of_dev_zero_stops_after_the_limit() -> None:
     out, peak = run_child(
         """
-        from newsfeed.validate import validate
+        from newsfeed.validation import validate
         print([f.code for f in validate("/dev/zero")])
         """,
         timeout=60,
@@ -110,7 +110,7 @@ def test_a_fifo_without_a_writer_is_refused_after_a_timeout(tmp_path: Path, comm
 
 
 ITEMS = """
-from newsfeed.validate import validate
+from newsfeed.validation import validate
 import time
 doc = (b'<rss version="2.0"><channel><title>t</title><link>http://e.org/</link>'
        b'<description>d</description>' + b'<item/>' * {n} + b'</channel></rss>')
@@ -137,7 +137,7 @@ def test_200000_empty_items_are_judged_in_bounded_time_and_memory() -> None:
 # the document's size (the tree of such a document is twenty times its size).
 MANY = """
 import sys, time
-from newsfeed.validate import validate
+from newsfeed.validation import validate
 try:
     with open("/proc/self/status") as status:
         before = next(int(l.split()[1]) for l in status if l.startswith("VmRSS:")) // 1024
@@ -208,7 +208,7 @@ def test_2000000_empty_entries_take_at_most_ten_times_the_document(parts) -> Non
 def test_100000_nested_elements_are_a_depth_limit_not_an_entity() -> None:
     out, peak = run_child(
         """
-        from newsfeed.validate import validate
+        from newsfeed.validation import validate
         doc = b'<rss version="2.0">' + b'<a>' * 100000 + b'</a>' * 100000 + b'</rss>'
         [f] = validate(doc)
         print(f.code, "|", f.message)
@@ -223,7 +223,7 @@ def test_100000_nested_elements_are_a_depth_limit_not_an_entity() -> None:
 def test_a_12_mb_text_node_is_a_size_limit_not_an_entity() -> None:
     out, peak = run_child(
         """
-        from newsfeed.validate import validate
+        from newsfeed.validation import validate
         doc = (b'<rss version="2.0"><channel><title>' + b'x' * 12_000_000
                + b'</title></channel></rss>')
         [f] = validate(doc)
@@ -237,14 +237,14 @@ def test_a_12_mb_text_node_is_a_size_limit_not_an_entity() -> None:
 
 
 def test_bytes_that_are_not_utf_8_are_a_unicode_error() -> None:
-    from newsfeed.validate import validate
+    from newsfeed.validation import validate
 
     [finding] = validate(b'<?xml version="1.0" encoding="utf-8"?><rss>\xff\xfe</rss>')
     assert finding.code == "UnicodeError"
 
 
 def test_an_unknown_encoding_is_named() -> None:
-    from newsfeed.validate import validate
+    from newsfeed.validation import validate
 
     [finding] = validate(b'<?xml version="1.0" encoding="no-such-thing"?><rss/>')
     assert (finding.code, "no-such-thing" in finding.message) == ("UnknownEncoding", True)
@@ -253,7 +253,7 @@ def test_an_unknown_encoding_is_named() -> None:
 def test_a_json_feed_nested_a_million_deep_is_one_finding() -> None:
     out, peak = run_child(
         """
-        from newsfeed.validate import validate
+        from newsfeed.validation import validate
         [f] = validate(b'{"items": ' + b'[' * 1_000_000 + b']' * 1_000_000 + b'}')
         print(f.code)
         """,
@@ -314,7 +314,7 @@ def test_200000_empty_json_feed_items_are_judged_in_bounded_time_and_memory() ->
     out, peak = run_child(
         """
         import time
-        from newsfeed.validate import validate
+        from newsfeed.validation import validate
         doc = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": ['
                + b",".join([b"{}"] * 200_000) + b"]}")
         start = time.perf_counter()

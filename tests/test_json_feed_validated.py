@@ -7,7 +7,7 @@ import json
 import pytest
 
 import newsfeed.documents
-from newsfeed.validate import Finding, validate_json_feed
+from newsfeed.validation import Finding, validate_json_feed
 
 
 def test_our_json_feed_has_no_findings(build, rich) -> None:

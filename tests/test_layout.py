@@ -110,7 +110,6 @@ STAGES = {
     # 5 renderers
     "newsfeed.render": 5,
     # 6 validation, and documents: a feed rendered, validated and written
-    "newsfeed.validate": 6,
     "newsfeed.validation": 6,
     "newsfeed.documents": 6,
     # 7 publishing a site
@@ -125,17 +124,8 @@ STAGES = {
     "newsfeed": 8,
 }
 
-#: Imports from a later stage that are known today, outside this test's owner's area,
-#: each with its reason: (importer, imported), each a module or a package's row. The
-#: lead empties this after the merges; an entry that is no longer true fails.
-KNOWN_LATER_IMPORTS: dict[tuple[str, str], str] = {}
-
 #: The most lines a module may have.
 MAX_LINES = 500
-
-#: Modules over MAX_LINES today, outside this test's owner's area, each with its
-#: reason. The lead empties this after the merges; an entry that fits fails.
-KNOWN_LONG_MODULES: dict[str, str] = {}
 
 
 def row_of(module: str, rows: Iterable[str]) -> str | None:
@@ -158,13 +148,6 @@ def later_imports(graph: dict[str, set[str]], stages: dict[str, int]) -> list[tu
             if mine is not None and theirs is not None and stages[theirs] > stages[mine]:
                 found.append((module, other))
     return found
-
-
-def is_known(pair: tuple[str, str]) -> bool:
-    return any(
-        row_of(pair[0], [importer]) and row_of(pair[1], [imported])
-        for importer, imported in KNOWN_LATER_IMPORTS
-    )
 
 
 def test_the_stage_check_sees_an_import_from_a_later_stage() -> None:
@@ -194,16 +177,7 @@ def test_every_module_has_a_stage() -> None:
 
 
 def test_no_module_imports_from_a_later_stage_of_the_pipeline() -> None:
-    found = later_imports(import_graph(), STAGES)
-    assert [pair for pair in found if not is_known(pair)] == []
-
-
-def test_each_known_import_from_a_later_stage_is_still_there() -> None:
-    found = later_imports(import_graph(), STAGES)
-    for importer, imported in KNOWN_LATER_IMPORTS:
-        assert any(row_of(a, [importer]) and row_of(b, [imported]) for a, b in found), (
-            f"{importer} -> {imported} is gone: take it out of KNOWN_LATER_IMPORTS"
-        )
+    assert later_imports(import_graph(), STAGES) == []
 
 
 def lines_of_modules() -> dict[str, int]:
@@ -214,10 +188,4 @@ def lines_of_modules() -> dict[str, int]:
 
 
 def test_no_module_is_longer_than_500_lines() -> None:
-    long = {module: n for module, n in lines_of_modules().items() if n > MAX_LINES}
-    assert {module: n for module, n in long.items() if module not in KNOWN_LONG_MODULES} == {}
-
-
-def test_each_known_long_module_is_still_long() -> None:
-    lines = lines_of_modules()
-    assert [m for m in KNOWN_LONG_MODULES if lines.get(m, 0) <= MAX_LINES] == []
+    assert {module: n for module, n in lines_of_modules().items() if n > MAX_LINES} == {}

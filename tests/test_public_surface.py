@@ -19,14 +19,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "newsfeed"
 DOCUMENTS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
 
-#: Names a document teaches that their module does not list in `__all__` yet, each
-#: with the reason; they must still import. The lead empties this after the merges.
-NOT_YET_IN_ALL = {
-    ("newsfeed.validate.findings", "MAX_FINDINGS_PER_CODE"): (
-        "the validate package is renamed to validation at the end"
-    ),
-}
-
 _FROM_IMPORT = re.compile(r"from (newsfeed[\w.]*) import (\w+(?:, \w+)*)")
 _CODE = re.compile(r"`([^`\n]+)`")
 #: `newsfeed.Feed(` in a code block or in prose (not `.newsfeed.lock`, a file name).
@@ -122,17 +114,17 @@ def all_taught() -> list[tuple[str, str]]:
 
 def test_the_names_are_found_in_imports_dotted_names_and_the_table() -> None:
     text = """
-(`from newsfeed.validate import validate_tree, Finding`) and `newsfeed.publishing.locked(out)`
+(`from newsfeed.validation import validate_tree, Finding`) and `newsfeed.publishing.locked(out)`
 | name | what it is |
 | --- | --- |
 | `publish(site) -> Outcome` | `Site(settings)`, a `ValueError`, `reading.articles` |
 | `FORMATS`, `__version__` | `("rss", "atom", "json")` |
 
-`records.MAX_HTML_DEPTH`, `feed.rss()`, `newsfeed.validate` (a module: no name)
+`records.MAX_HTML_DEPTH`, `feed.rss()`, `newsfeed.validation` (a module: no name)
 """
     assert taught(text) == {
-        ("newsfeed.validate", "validate_tree"),
-        ("newsfeed.validate", "Finding"),
+        ("newsfeed.validation", "validate_tree"),
+        ("newsfeed.validation", "Finding"),
         ("newsfeed.publishing", "locked"),
         ("newsfeed", "publish"),
         ("newsfeed", "Outcome"),
@@ -175,20 +167,12 @@ def test_names_written_out_in_full_are_found() -> None:
 
 @pytest.mark.parametrize(("module", "name"), all_taught())
 def test_each_name_the_documents_teach_is_in_its_modules_all(module: str, name: str) -> None:
-    if (module, name) in NOT_YET_IN_ALL:
-        pytest.skip(NOT_YET_IN_ALL[module, name])
     assert name in importlib.import_module(module).__all__
-
-
-def test_the_list_of_names_not_yet_in_all_holds_only_names_still_missing() -> None:
-    for module, name in NOT_YET_IN_ALL:
-        assert (module, name) in all_taught()
-        assert name not in getattr(importlib.import_module(module), "__all__", ())
 
 
 def test_newsfeed_publish_and_newsfeed_validate_are_the_functions() -> None:
     import newsfeed.publishing
-    import newsfeed.validate
+    import newsfeed.validation
 
     assert newsfeed.publish is newsfeed.publishing.publish
     assert callable(newsfeed.validate)

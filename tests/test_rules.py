@@ -27,7 +27,7 @@ from newsfeed.rules import (
     normalise_language,
     writable_datetime,
 )
-from newsfeed.validate import validate
+from newsfeed.validation import validate
 
 SITE = "https://noticias.example.org/"
 SETTINGS = FeedSettings(

@@ -19,7 +19,7 @@ SEED = ROOT / "tests" / "seed" / "000_3849fbab3ae65f18.txt"
 #: What costs start-up time and a quick command needs none of.
 HEAVY = (
     "feedgen", "lxml", "dateutil", "nh3", "sqlite3", "sqlalchemy", "markdown", "http.client",
-    "urllib.request", "newsfeed.feed", "newsfeed.records", "newsfeed.validate", "newsfeed.serve",
+    "urllib.request", "newsfeed.feed", "newsfeed.records", "newsfeed.validation", "newsfeed.serve",
     "newsfeed.sources", "newsfeed.publishing", "newsfeed.config", "newsfeed.show", "cmarkgfm",
     "multiprocessing", "uuid", "tomllib", "tomli",
 )  # fmt: skip
@@ -27,8 +27,8 @@ HEAVY = (
 #: renderer, a worker pool (one feed is too small for one), UUID keys (a database's),
 #: TOML (a configuration file's), the podcast checks (its feeds have no podcast elements).
 NOT_IN_A_SEED_BUILD = {
-    "cmarkgfm", "multiprocessing", "uuid", "tomllib", "tomli", "newsfeed.validate.itunes",
-    "newsfeed.validate.podcasting",
+    "cmarkgfm", "multiprocessing", "uuid", "tomllib", "tomli", "newsfeed.validation.itunes",
+    "newsfeed.validation.podcasting",
 }  # fmt: skip
 
 
@@ -114,7 +114,7 @@ def test_the_exports_are_exactly_the_public_api() -> None:
 
 
 def test_validate_stays_the_function_after_its_package_is_imported() -> None:
-    checks = importlib.import_module("newsfeed.validate")
+    checks = importlib.import_module("newsfeed.validation")
     assert callable(newsfeed.validate)
     assert newsfeed.validate is checks.validate
 

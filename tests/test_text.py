@@ -23,7 +23,7 @@ from newsfeed.text import (
     slugify,
     text_to_html,
 )
-from newsfeed.validate._values import HTML_TAGS
+from newsfeed.validation._values import HTML_TAGS
 
 BASE = "https://example.org/news/2026/story.html"
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

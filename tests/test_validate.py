@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from newsfeed.validate import Finding, detect_format, validate, validate_tree
-from newsfeed.validate import xml as safe_xml
+from newsfeed.validation import Finding, detect_format, validate, validate_tree
+from newsfeed.validation import xml as safe_xml
 
 CORPUS = Path(__file__).parent / "validate" / "corpus"
 OURS_RSS = CORPUS / "rss" / "ours_full.xml"
@@ -273,8 +273,8 @@ def test_many_entries_and_concurrent_callers_agree() -> None:
 
 
 def test_a_finding_past_its_codes_cap_is_counted_and_its_message_never_built() -> None:
-    from newsfeed.validate._report import Report, Scope
-    from newsfeed.validate.findings import MAX_FINDINGS_PER_CODE
+    from newsfeed.validation._report import Report, Scope
+    from newsfeed.validation.findings import MAX_FINDINGS_PER_CODE
 
     built = []
 

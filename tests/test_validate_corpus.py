@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfeed.validate import validate
+from newsfeed.validation import validate
 
 CORPUS = Path(__file__).parent / "validate" / "corpus"
 CASES = sorted([*CORPUS.glob("*/*.xml"), *CORPUS.glob("json/*.json")])

@@ -17,8 +17,6 @@ outcome = newsfeed.publish(site, "articles/")
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 
 from newsfeed.version import __version__
 
@@ -53,7 +51,7 @@ if TYPE_CHECKING:
         unregister_reader,
     )
     from newsfeed.sources.sql import SqlSource
-    from newsfeed.validate import Finding, validate
+    from newsfeed.validation import Finding, validate
 
 #: The module that defines each public name. A name is imported when first used, so
 #: that `import newsfeed` (and the command's --version) costs no feedgen, lxml,
@@ -87,7 +85,7 @@ _DEFINED_IN = {
         "unregister_reader",
     ),
     "newsfeed.sources.sql": ("SqlSource",),
-    "newsfeed.validate": ("Finding", "validate"),
+    "newsfeed.validation": ("Finding", "validate"),
 }
 _EXPORTS = {name: module for module, names in _DEFINED_IN.items() for name in names}
 
@@ -104,18 +102,6 @@ def __getattr__(name: str) -> object:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
-
-class _Package(types.ModuleType):
-    """`newsfeed.validate` is the function; importing the package of the same name must
-    not rebind it to that package, as an import binds a submodule on its parent."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name == "validate" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "FORMATS",

@@ -1,5 +1,5 @@
 """Documents: a `Feed` rendered to each format, validated and written (after
-`newsfeed.validate`, before publishing).
+`newsfeed.validation`, before publishing).
 
 Every XML document is validated as it is rendered, each finding traced back
 to the record and field it came from: `rss()`, `atom()` and `write()` refuse
@@ -32,7 +32,7 @@ from newsfeed.render.atom import atom_document, atom_model
 from newsfeed.render.content import content_html
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import rss_document, rss_model
-from newsfeed.validate import (
+from newsfeed.validation import (
     MAX_DOCUMENT_BYTES,
     Finding,
     validate,

@@ -24,8 +24,8 @@ from newsfeed.files import ReadTimeout, TooLarge, read_limited
 from newsfeed.model import InputError, Place
 from newsfeed.rules import ATOM_NS, DC_NS, MEDIA_NS
 from newsfeed.text import plain_text
-from newsfeed.validate import MAX_DOCUMENT_BYTES
-from newsfeed.validate.xml import safe_parser
+from newsfeed.validation import MAX_DOCUMENT_BYTES
+from newsfeed.validation.xml import safe_parser
 
 ATOM = f"{{{ATOM_NS}}}"
 DC = f"{{{DC_NS}}}"

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
-    from newsfeed.validate import Finding
+    from newsfeed.validation import Finding
 
 VALIDATE_EXAMPLES = """\
 examples:
@@ -54,8 +54,8 @@ def run_validate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from newsfeed.show import printable
-    from newsfeed.validate import validate
-    from newsfeed.validate.jsonfeed import names_json_feed_part
+    from newsfeed.validation import validate
+    from newsfeed.validation.jsonfeed import names_json_feed_part
 
     results: dict[str, list[Finding]] = {}
     unreadable = 0

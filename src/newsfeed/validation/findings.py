@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from newsfeed.rules import Level
 
-__all__ = ["Finding", "Level"]
+__all__ = ["MAX_FINDINGS_PER_CODE", "Finding", "Level"]
 
 
 @dataclass(frozen=True, slots=True)
