@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from newsfeed.files import TEMPORARY_SUFFIX, write_if_changed
+from newsfeed.files import TEMPORARY_SUFFIX, folders_synced_once, write_if_changed
 from newsfeed.model import FeedSettings
 from newsfeed.publishing import Site, publish
 
@@ -105,6 +105,48 @@ def test_the_data_is_fsynced_before_the_rename(
     write_if_changed(tmp_path / "rss.xml", NEW)
     assert events[:2] == ["fsync", "replace"]
     assert events[2:] == ["fsync"]  # the folder, so that the rename survives a crash
+
+
+def test_files_written_into_one_folder_together_sync_it_once_after_their_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "file")
+        real_fsync(fd)
+
+    def replace(source: Any, target: Any) -> None:
+        events.append(f"replace {Path(target).name}")
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    with folders_synced_once():
+        write_if_changed(tmp_path / "rss.xml", NEW)
+        write_if_changed(tmp_path / "atom.xml", NEW)
+        assert "folder" not in events
+    assert events == ["file", "replace rss.xml", "file", "replace atom.xml", "folder"]
+
+
+def test_a_failure_inside_the_block_still_syncs_the_folders_renamed_into(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []  # the folders' inode numbers
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            synced.append(status.st_ino)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError), folders_synced_once():
+        write_if_changed(tmp_path / "rss.xml", NEW)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert synced == [tmp_path.stat().st_ino]
 
 
 def fail_in_fsync(monkeypatch: pytest.MonkeyPatch) -> None:

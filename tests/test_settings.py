@@ -150,6 +150,29 @@ def test_settings_rechecked_by_replace_keep_their_normal_form() -> None:
     assert replace(given) == given
 
 
+def test_derived_settings_equal_those_replace_makes() -> None:
+    from dataclasses import replace
+
+    given = settings(authors=["Ana <ana@example.org>"], language="pt_br")
+    changes = {"title": " Deportes ", "base_url": SITE + "deportes/", "id": None, "limit": 7}
+    assert given.derived(**changes) == replace(given, **changes)
+
+
+@pytest.mark.parametrize(("keyword", "value", "toml", "cli", "setting", "message"), BAD, ids=IDS)
+def test_a_bad_value_in_derived_settings_is_refused_as_in_new_ones(
+    keyword: str, value: Any, toml: str, cli: list[str] | None, setting: str, message: str
+) -> None:
+    with pytest.raises(SettingError) as info:
+        settings().derived(**{keyword: value})
+    assert info.value.setting == setting
+    assert message in str(info.value)
+
+
+def test_derived_settings_refuse_an_unknown_setting() -> None:
+    with pytest.raises(TypeError, match="no setting 'titel'"):
+        settings().derived(titel="Deportes")
+
+
 # -- a site's configuration -------------------------------------------------------------------
 
 

@@ -3,9 +3,10 @@
 The new bytes go to a temporary file in the same folder (so that the rename
 stays on one file system), are flushed and fsynced, take the old file's
 permissions (or the umask's), and are renamed over the old file; the folder
-is fsynced so that the rename itself survives a crash. Identical bytes are
-not written at all, so the file keeps its modification time and web servers
-keep answering 304.
+is fsynced so that the rename itself survives a crash (within
+`folders_synced_once`, once per folder at the block's end: a feed's formats
+share a folder). Identical bytes are not written at all, so the file keeps its
+modification time and web servers keep answering 304.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import select
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "TEMPORARY_SUFFIX",
     "ReadTimeout",
     "TooLarge",
+    "folders_synced_once",
     "is_temporary",
     "read_limited",
     "write_if_changed",
@@ -57,8 +61,34 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
         if isinstance(error, OSError):
             raise _naming(error, target) from None
         raise
-    _fsync_folder(target.parent)
+    deferred = _deferred_folders.get()
+    if deferred is None:
+        _fsync_folder(target.parent)
+    else:
+        deferred[target.parent] = None
     return True
+
+
+#: Inside `folders_synced_once`: the folders renamed into, in order, each to be synced once.
+_deferred_folders: ContextVar[dict[Path, None] | None] = ContextVar(
+    "_deferred_folders", default=None
+)
+
+
+@contextlib.contextmanager
+def folders_synced_once() -> Iterator[None]:
+    """Within the block, `write_if_changed` leaves the fsync of each folder it renamed
+    a file into to the block's end, once per folder rather than once per file. Each
+    file's bytes are still durable before the rename that publishes it; the renames
+    are durable when the block ends, however it ends."""
+    folders: dict[Path, None] = {}
+    token = _deferred_folders.set(folders)
+    try:
+        yield
+    finally:
+        _deferred_folders.reset(token)
+        for folder in folders:
+            _fsync_folder(folder)
 
 
 #: How every temporary file of `write_if_changed` ends (`.rss.xml.k2j4x9q1.newsfeed-tmp`),

@@ -8,8 +8,8 @@ map it onto a format without checking anything again.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -277,25 +277,46 @@ class FeedSettings:
     accept_url_ids: bool = False
 
     def __post_init__(self) -> None:
+        self._check(_SETTING_NAMES)
+
+    def derived(self, **changes: Any) -> FeedSettings:
+        """A copy with `changes`, as `dataclasses.replace` makes it, checking only the
+        changed values: the others were checked when these settings were made, and a
+        site derives one copy per feed and archive page, thousands a run."""
+        unknown = changes.keys() - _SETTING_NAMES
+        if unknown:
+            raise TypeError(f"FeedSettings has no setting {sorted(unknown)[0]!r}")
+        copy = object.__new__(FeedSettings)
+        for name in _SETTING_NAMES:
+            object.__setattr__(copy, name, changes.get(name, getattr(self, name)))
+        copy._check(changes.keys())
+        return copy
+
+    def _check(self, names: Set[str]) -> None:
+        """Check and normalise the settings named."""
         # records builds on this module, so its rules are imported when first used.
         from newsfeed.dates import DateError, get_timezone
 
         def put(name: str, value: object) -> None:
             object.__setattr__(self, name, value)
 
-        put("title", _text(self.title, "title"))
-        put("link", _url(_text(self.link, "link"), "link"))
+        if "title" in names:
+            put("title", _text(self.title, "title"))
+        if "link" in names:
+            put("link", _url(_text(self.link, "link"), "link"))
         for name in ("base_url", "image", "icon", "websub_hub"):
-            put(name, _url(getattr(self, name), name))
+            if name in names:
+                put(name, _url(getattr(self, name), name))
         for name in ("description", "rights"):
             value = getattr(self, name)
-            put(name, None if value is None else _text(value, name))
-        if self.id is not None:
+            if name in names:
+                put(name, None if value is None else _text(value, name))
+        if "id" in names and self.id is not None:
             feed_id = _text(self.id, "id")
             if not is_absolute_iri(feed_id):
                 raise SettingError("id", f"{feed_id!r} is not an absolute IRI (a URL or tag: URI)")
             put("id", feed_id)
-        if self.language is not None:
+        if "language" in names and self.language is not None:
             tag = normalise_language(self.language) if isinstance(self.language, str) else None
             if tag is None:
                 raise SettingError(
@@ -303,26 +324,34 @@ class FeedSettings:
                     f"{self.language!r} is not a BCP 47 language tag such as es or pt-BR",
                 )
             put("language", tag)
-        zone = _text(self.timezone, "timezone")
-        try:
-            get_timezone(zone)
-        except DateError as error:
-            raise SettingError("timezone", str(error)) from None
-        put("timezone", zone)
-        put("authors", _authors(self.authors))
-        if self.ttl is not None:
+        if "timezone" in names:
+            zone = _text(self.timezone, "timezone")
+            try:
+                get_timezone(zone)
+            except DateError as error:
+                raise SettingError("timezone", str(error)) from None
+            put("timezone", zone)
+        if "authors" in names:
+            put("authors", _authors(self.authors))
+        if "ttl" in names and self.ttl is not None:
             _whole(self.ttl, "ttl", 0, "minutes")
-        _whole(self.limit, "limit", 1, "entries")
-        if isinstance(self.webfeeds, Mapping):
-            put("webfeeds", _webfeeds(self.webfeeds))
-        elif self.webfeeds is not None and not isinstance(self.webfeeds, WebFeeds):
-            raise SettingError(
-                "webfeeds", f"must be a WebFeeds or a mapping, not {_kind(self.webfeeds)}"
-            )
-        if not isinstance(self.accept_url_ids, bool):
+        if "limit" in names:
+            _whole(self.limit, "limit", 1, "entries")
+        if "webfeeds" in names:
+            if isinstance(self.webfeeds, Mapping):
+                put("webfeeds", _webfeeds(self.webfeeds))
+            elif self.webfeeds is not None and not isinstance(self.webfeeds, WebFeeds):
+                raise SettingError(
+                    "webfeeds", f"must be a WebFeeds or a mapping, not {_kind(self.webfeeds)}"
+                )
+        if "accept_url_ids" in names and not isinstance(self.accept_url_ids, bool):
             raise SettingError(
                 "accept_url_ids", f"must be True or False, not {_kind(self.accept_url_ids)}"
             )
+
+
+#: The names of `FeedSettings`' fields, each checked by `FeedSettings._check`.
+_SETTING_NAMES = frozenset(f.name for f in fields(FeedSettings))
 
 
 def _kind(value: object) -> str:

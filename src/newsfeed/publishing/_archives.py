@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import replace
 from pathlib import Path
 
 from newsfeed.feed import FILE_NAMES, Format
@@ -50,8 +49,8 @@ def page_jobs(
             # it never has to be rewritten when the next page starts.
             next_archive=page_url(settings, number + 1) if full else None,
         )
-        page_settings = replace(
-            settings, base_url=page_url(settings, number), limit=page_size, id=None
+        page_settings = settings.derived(
+            base_url=page_url(settings, number), limit=page_size, id=None
         )
         page_folder = folder / ARCHIVE_FOLDER / str(number)
         paths = tuple(

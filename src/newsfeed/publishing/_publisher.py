@@ -147,8 +147,7 @@ class _Publisher:
         plans = expand(self.site, self.index)
         feeds = []
         for plan in plans:
-            settings = replace(
-                self.site.settings,
+            settings = self.site.settings.derived(
                 title=plan.title or self.site.settings.title,
                 base_url=folder_url(self.site.settings, plan.path),
                 id=self.site.settings.id if not plan.path else None,

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from newsfeed.documents import Document, Feed, write_document
+from newsfeed.files import folders_synced_once
 from newsfeed.index import SiteIndex
 from newsfeed.model import ArchiveLinks, InputWarning, Problem
 from newsfeed.publishing._archives import ARCHIVE_FORMATS
@@ -17,6 +18,13 @@ from newsfeed.publishing.site import page_url
 
 
 def render(index: SiteIndex, job: Job) -> list[Done]:
+    # A job's documents share a folder: it is synced once, before the job is done
+    # and the index records them.
+    with folders_synced_once():
+        return _render(index, job)
+
+
+def _render(index: SiteIndex, job: Job) -> list[Done]:
     articles = index.load(job.ids)
     if job.plan is None:
         feed = Feed(job.settings, articles, job.links)
