@@ -20,6 +20,7 @@ from typing import Any
 from newsfeed.feed import FORMATS
 from newsfeed.model import FeedSettings, SettingError
 from newsfeed.publishing import DEFAULT_MAX_BYTES, FeedPlan, Selection, Site
+from newsfeed.publishing.lock import DEFAULT_LOCK_TIMEOUT
 from newsfeed.publishing.plans import BELOW_OUT, check_plans, path_parts, path_problem
 from newsfeed.sources.sql import SqlSource, sqlite_file_url
 
@@ -149,7 +150,7 @@ class _Reader:
         max_bytes = self.whole(data, "max_bytes", "max_bytes", DEFAULT_MAX_BYTES, minimum=0)
         plans = self.plans(data.get("feeds"), max_bytes)
         try:
-            site = Site(settings, out, plans, data.get("lock_timeout", 60.0))
+            site = Site(settings, out, plans, data.get("lock_timeout", DEFAULT_LOCK_TIMEOUT))
         except SettingError as error:
             raise self.fail(error.setting, error.reason) from None
         return SiteConfig(

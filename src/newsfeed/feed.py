@@ -4,7 +4,7 @@ Entries are ordered newest `published` first, ties broken by id, so the
 order never depends on the input; only the `limit` newest are kept. The
 renderers take what a `FeedModel` holds; `newsfeed.documents.Feed` renders,
 validates and writes its documents. Here too: the formats, their file names
-and media types, and which record field an element of the output comes from.
+and media types.
 """
 
 from __future__ import annotations

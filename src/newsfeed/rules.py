@@ -1,7 +1,7 @@
 """The rules a value must meet to be written in every format, in one place.
 
 Reading (`records`) normalises a record's values with these rules and
-refuses what they refuse; validation (`validate`) judges a document with the
+refuses what they refuse; validation (`newsfeed.validation`) judges a document with the
 same rules; so an Article that reads without error renders in RSS, Atom and
 JSON Feed with no finding. This module imports nothing from the rest of
 newsfeed: it is the first stage of the flow, and both ends import it.
@@ -37,6 +37,12 @@ ITUNES_NAMESPACES = frozenset(
 )
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+#: An Atom element's name in lxml's notation is this prefix and its local name.
+ATOM = f"{{{ATOM_NS}}}"
+#: lxml tag patterns that match any element of the iTunes namespaces, and of
+#: Podcasting 2.0's.
+ITUNES_ELEMENTS = tuple(f"{{{namespace}}}*" for namespace in sorted(ITUNES_NAMESPACES))
+PODCAST_ELEMENTS = f"{{{PODCAST_NS}}}*"
 #: The `version` of a JSON Feed 1.1 document, and of a JSON Feed 1.0 one.
 JSON_FEED_1_1 = "https://jsonfeed.org/version/1.1"
 JSON_FEED_1 = "https://jsonfeed.org/version/1"

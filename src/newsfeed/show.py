@@ -22,12 +22,11 @@ from lxml import etree
 from newsfeed.dates import DateError, parse_datetime
 from newsfeed.files import ReadTimeout, TooLarge, read_limited
 from newsfeed.model import InputError, Place
-from newsfeed.rules import ATOM_NS, DC_NS, MEDIA_NS
+from newsfeed.rules import ATOM, DC_NS, MEDIA_NS
 from newsfeed.text import plain_text
 from newsfeed.validation import MAX_DOCUMENT_BYTES
 from newsfeed.validation.xml import safe_parser
 
-ATOM = f"{{{ATOM_NS}}}"
 DC = f"{{{DC_NS}}}"
 MEDIA = f"{{{MEDIA_NS}}}"
 #: Width of the summary's lines: a terminal's 80 columns, less a margin.

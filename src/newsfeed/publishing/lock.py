@@ -14,6 +14,8 @@ from pathlib import Path
 from newsfeed.files import is_temporary
 
 LOCK_NAME = ".newsfeed.lock"
+#: How long a run waits for another run of the same site to end, in seconds.
+DEFAULT_LOCK_TIMEOUT = 60.0
 
 
 class LockTimeout(Exception):

@@ -14,6 +14,7 @@ from newsfeed.feed import FORMATS, Format
 from newsfeed.index import AUTHOR, CATEGORY, Entries, SiteIndex
 from newsfeed.model import FeedSettings, Problem, SettingError, SourceError
 from newsfeed.publishing._budget import DEFAULT_MAX_BYTES
+from newsfeed.publishing.lock import DEFAULT_LOCK_TIMEOUT
 from newsfeed.publishing.plans import ARCHIVE_FOLDER, PlanCollision, check_plans, fan_out_folders
 
 
@@ -65,7 +66,7 @@ class Site:
     settings: FeedSettings
     out: Path
     plans: tuple[FeedPlan, ...] = (FeedPlan(),)
-    lock_timeout: float = 60.0
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
     def __post_init__(self) -> None:
         collision = check_plans(self.plans)

@@ -10,7 +10,7 @@ feedgen to be removed later. JSON Feed 1.1 is a dict written with the `json`
 encoder (`jsonfeed`). An entry's HTML content is composed once, in
 `content`, for all three. `_feedgen` (internal) holds what RSS and Atom share.
 
-Who writes each element (feed-mapping.md says what goes in it); "ext." is
+Who writes each element (docs/formats.md says what goes in it); "ext." is
 our extension, and the note says what feedgen would get wrong:
 
 | element | RSS 2.0 | Atom 1.0 |

@@ -15,11 +15,10 @@ from newsfeed.dates import format_rfc3339
 from newsfeed.feed import HTML_MEDIA_TYPE, MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings
 from newsfeed.render._feedgen import FeedExtension, built, media_thumbnail, new_model
-from newsfeed.rules import ATOM_NS, HISTORY_NS, XML_LANG
+from newsfeed.rules import ATOM, ATOM_NS, HISTORY_NS, XML_LANG
 from newsfeed.version import __version__
 
 MEDIA_TYPE = MEDIA_TYPES["atom"]
-ATOM = f"{{{ATOM_NS}}}"
 #: The Atom elements feedgen writes with Atom elements inside.
 _ATOM_PARENTS = frozenset({"author", "contributor", "source"})
 

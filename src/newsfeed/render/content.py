@@ -1,4 +1,4 @@
-"""The HTML content of an entry, the same in every format (feed-mapping.md).
+"""The HTML content of an entry, the same in every format (docs/formats.md).
 
 Kicker first, then the lead image as a figure (readers that ignore Media RSS
 still show it), the body, and a note with each author's bio at the end.

@@ -9,14 +9,13 @@ from typing import Any
 
 from newsfeed.dates import format_rfc3339
 from newsfeed.model import Article, Author, FeedSettings
-
-VERSION = "https://jsonfeed.org/version/1.1"
+from newsfeed.rules import JSON_FEED_1_1
 
 
 def render_json(
     settings: FeedSettings, articles: Sequence[Article], contents: Sequence[str], self_url: str
 ) -> bytes:
-    feed: dict[str, Any] = {"version": VERSION, "title": settings.title}
+    feed: dict[str, Any] = {"version": JSON_FEED_1_1, "title": settings.title}
     feed["home_page_url"] = settings.link
     feed["feed_url"] = self_url
     _put(feed, "description", settings.description)

@@ -1,4 +1,4 @@
-"""Plain-text article files in the article text layout (see article-records.md).
+"""Plain-text article files in the article text layout (see docs/records.md).
 
 ---                       optional front matter: `key: value` lines that
 url: https://...          set any record field and win over the layout

@@ -9,7 +9,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, XHTML_NS, XML_BASE, XML_LANG, id_problem, iri_problem
+from newsfeed.rules import ATOM as A
+from newsfeed.rules import XHTML_NS, XML_BASE, XML_LANG, id_problem, iri_problem
 
 from ._extensions import check_atom_link, check_extension, resolvable
 from ._report import (
@@ -32,7 +33,6 @@ from ._values import (
 )
 from .xml import step_name
 
-A = f"{{{ATOM_NS}}}"
 ENTRY = A + "entry"
 _ID, _TITLE, _UPDATED, _PUBLISHED = A + "id", A + "title", A + "updated", A + "published"
 _AUTHOR, _CONTRIBUTOR, _LINK, _CATEGORY = (

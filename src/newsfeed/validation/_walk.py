@@ -22,7 +22,7 @@ from typing import Protocol, TypeVar
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, PODCAST_NS
+from newsfeed.rules import ATOM_NS, ITUNES_ELEMENTS, PODCAST_ELEMENTS
 
 from ._report import Entries, Place, Report
 from .atom import AtomWalk
@@ -40,9 +40,8 @@ from .xml import (
 _ENTRY_TAGS: dict[FeedFormat, str] = {"rss": "item", "atom": f"{{{ATOM_NS}}}entry"}
 # The tags whose events the walk over bytes needs: the root, the RSS channel, the entries.
 _EVENT_TAGS = ("rss", "channel", "item", f"{{{ATOM_NS}}}feed", f"{{{ATOM_NS}}}entry")
-_ITUNES_TAGS = tuple(f"{{{namespace}}}*" for namespace in sorted(ITUNES_NAMESPACES))
-_PODCAST_TAGS = (f"{{{PODCAST_NS}}}*",)
-_EXTENSION_TAGS = (*_ITUNES_TAGS, *_PODCAST_TAGS)
+_PODCAST_TAGS = (PODCAST_ELEMENTS,)
+_EXTENSION_TAGS = (*ITUNES_ELEMENTS, *_PODCAST_TAGS)
 
 
 class _Checks(Protocol):
@@ -94,7 +93,7 @@ class _Feed:
         # One search for both namespaces: most entries have neither.
         if not _uses(entry, _EXTENSION_TAGS):
             return
-        if _uses(entry, _ITUNES_TAGS):
+        if _uses(entry, ITUNES_ELEMENTS):
             self._itunes_checks().entry(entry, place)
         if _uses(entry, _PODCAST_TAGS):
             self._podcasting_checks().entry(entry, place)
@@ -102,7 +101,7 @@ class _Feed:
     def finish(self) -> list[Finding]:
         findings = entity_findings(self.root)
         findings.extend(self._format.finish())
-        if self._itunes is not None or _uses(self.root, _ITUNES_TAGS):
+        if self._itunes is not None or _uses(self.root, ITUNES_ELEMENTS):
             findings.extend(self._itunes_checks().finish())
         if self._podcasting is not None or _uses(self.root, _PODCAST_TAGS):
             findings.extend(self._podcasting_checks().finish())

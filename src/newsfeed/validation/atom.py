@@ -26,6 +26,8 @@ from typing import cast
 
 from lxml import etree
 
+from newsfeed.rules import ATOM as A
+
 from ._atom_parts import (
     CHILDREN,
     ENTRY,
@@ -36,7 +38,6 @@ from ._atom_parts import (
     REQUIRED,
     SUMMARY,
     TEXT_TYPES,
-    A,
     Part,
     base_of,
     check_language,

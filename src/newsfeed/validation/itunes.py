@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, ITUNES_NAMESPACES, XML_LANG, iri_problem
+from newsfeed.rules import ATOM_NS, ITUNES_ELEMENTS, XML_LANG, iri_problem
 
 from ._itunes_categories import CATEGORIES, ENCLOSURE_EXTENSIONS, OLD_CATEGORIES
 from ._report import (
@@ -225,12 +225,9 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-_ANY_ITUNES = tuple(f"{{{ns}}}*" for ns in sorted(ITUNES_NAMESPACES))
-
-
 def _itunes_children(element: etree._Element) -> list[etree._Element]:
     # Filtered by lxml, not in Python: a channel's children include every item.
-    return list(element.iterchildren(*_ANY_ITUNES))
+    return list(element.iterchildren(*ITUNES_ELEMENTS))
 
 
 def _check_children(

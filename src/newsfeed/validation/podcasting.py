@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, PODCAST_NS, iri_problem, is_http_url
+from newsfeed.rules import ATOM_NS, PODCAST_ELEMENTS, iri_problem, is_http_url
 
 from ._report import Place, Report, Scope, text_of
 from ._values import is_email, is_language, is_media_type, rfc822_problem
 from .findings import Finding
 from .xml import step_name
-
-_ANY = f"{{{PODCAST_NS}}}*"
 
 _MEDIUMS = frozenset(
     kind + suffix
@@ -199,7 +197,7 @@ class PodcastingWalk:
         """The elements outside the entries are checked at the end, all together."""
 
     def entry(self, entry: etree._Element, place: Place) -> None:
-        elements = list(entry.iter(_ANY))
+        elements = list(entry.iter(PODCAST_ELEMENTS))
         if not elements:
             return
         report = self.report
@@ -213,7 +211,7 @@ class PodcastingWalk:
     def finish(self) -> list[Finding]:
         report = self.report
         scopes: dict[etree._Element, Scope] = {}
-        for element in self._root.iter(_ANY):
+        for element in self._root.iter(PODCAST_ELEMENTS):
             if not self._in_an_entry(element):
                 _check(element, self._scope_of(element, scopes), report)
         return report.findings()
