@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
-from newsfeed.rules import ATOM_NS, ITUNES_ELEMENTS, XML_LANG, iri_problem
+from newsfeed.rules import ATOM_NS, ITUNES_ELEMENTS, XML_LANG, is_uri
 
 from ._itunes_categories import CATEGORIES, ENCLOSURE_EXTENSIONS, OLD_CATEGORIES
 from ._report import (
@@ -37,7 +37,6 @@ _HTTP_URL = re.compile(
     r"https?://(?:\d{1,3}\.\d{1,3}\.\d{1,3}\.|(?:[A-Z0-9-]+\.)+)[A-Z0-9][-A-Z0-9]*(?::\d+)?(?:/|\Z)",
     re.IGNORECASE,
 )
-_URI_CHARS = re.compile(r"[A-Za-z][0-9A-Za-z+.-]*:(?://)?[0-9A-Za-z;/?:@&=+$.\-_!~*'()%,#]+\Z")
 
 
 def _check_limited(limit: int) -> Check:
@@ -80,7 +79,7 @@ def _check_image(element: etree._Element, report: Report, scope: Scope) -> None:
     href = element.get("href")
     if href is None:
         missing_attribute(element, "href", report, scope)
-    elif not (_HTTP_URL.match(href) and _URI_CHARS.match(href)):
+    elif not (_HTTP_URL.match(href) and is_uri(href)):
         report.error(
             element,
             "InvalidURLAttribute",
@@ -147,10 +146,6 @@ def _check_text(element: etree._Element, report: Report, scope: Scope) -> None:
     """Elements whose text is free."""
 
 
-def _is_full_url(value: str) -> bool:
-    return iri_problem(value) is None and _URI_CHARS.match(value) is not None
-
-
 def _is_positive(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) > 0
 
@@ -197,7 +192,7 @@ _CHANNEL_CHECKS: dict[str, Check] = {
         "{name} must be an RFC-822 date-time: {value!r}",
     ),
     "new-feed-url": value_check(
-        _is_full_url, "InvalidFullLink", "{name} must be a full and valid URL: {value!r}"
+        is_uri, "InvalidFullLink", "{name} must be a full and valid URL: {value!r}"
     ),
     "type": _one_of(("episodic", "serial"), "InvalidItunesChannelType"),
 }
