@@ -148,11 +148,12 @@ _BAD_IRI_CHAR = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f]")
 _HIERARCHICAL = frozenset({"http", "https", "ftp"})
 #: The characters of a URI as the W3C validator counts them (RFC 2396's, without
 #: the brackets RFC 3986 added for IPv6 hosts); every URL we write uses only these.
-_URI_CHARS = re.compile(r"[0-9A-Za-z;/?:@&=+$.\-_!~*'()%,#]+\Z")
-_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_URI_SAFE = frozenset(
+_URI_CHARACTERS = (
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz;/?:@&=+$.-_!~*'()%,#"
 )
+_URI_CHARS = re.compile(f"[{re.escape(_URI_CHARACTERS)}]+\\Z")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_URI_SAFE = frozenset(_URI_CHARACTERS)
 #: Schemes an id may carry to be taken as an IRI (the IANA-registered ones
 #: feeds use); an id with any other "scheme" (`wp:123`) is opaque text.
 ID_SCHEMES = frozenset({"http", "https", "tag", "urn", "mailto", "ftp", "info", "data"})
