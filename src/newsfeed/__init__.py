@@ -12,6 +12,16 @@ feed.write("public/")        # rss.xml, atom.xml, feed.json; atomic, validated
 # A whole site, as `newsfeed build` publishes it (index, archives, fan-outs):
 site = newsfeed.Site(settings, Path("public"), (newsfeed.FeedPlan(archive=True),))
 outcome = newsfeed.publish(site, "articles/")
+
+What users import is named in `__all__` here, plus `newsfeed.validation`
+(`validate_tree`, `Finding`) and `newsfeed.publishing` (`locked`, `ping_hub`),
+and the limits the README's table names (`text.MAX_HTML_DEPTH`,
+`records.MAX_VALUE_NESTING`, `files.READ_TIMEOUT`, `validation.MAX_DOCUMENT_BYTES`).
+Every other module is the library's own, free to change between releases; the
+modules follow the stages of the flow (tests/test_layout.py holds the order):
+rules, text, dates, model, fields, files -> sources -> records -> index,
+reading -> feed -> render -> validation, documents -> publishing -> config,
+cli, serve, show, discovery.
 """
 
 from __future__ import annotations
