@@ -27,20 +27,25 @@ def write_record(path: Path, record_id: str) -> None:
     path.write_text(json.dumps([{"id": record_id, "title": "T", "published": DATE}]), "utf-8")
 
 
+def refuse_to_list(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing any folder called `name` fails as an unreadable folder does."""
+    real_scandir = os.scandir
+
+    def scandir(path: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
+        if Path(path).name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
 # -- folders ------------------------------------------------------------------------------------
 
 
 def test_a_subfolder_that_cannot_be_listed_is_a_source_error(read, tmp_path, monkeypatch) -> None:
     write_record(tmp_path / "site" / "a.json", "a")
     write_record(tmp_path / "site" / "sub" / "b.json", "b")
-    real_scandir = os.scandir
-
-    def scandir(path: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
-        if Path(path).name == "sub":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_to_list("sub", monkeypatch)
     reading = read(tmp_path / "site")
     assert [a.id for a in reading.articles] == ["a"]
     assert [str(p) for p in reading.unreadable] == [
@@ -114,14 +119,7 @@ def test_a_subfolder_made_unreadable_with_chmod_is_a_source_error(make_settings)
 
 def test_the_command_line_exits_1_for_an_unreadable_subfolder(tmp_path, monkeypatch) -> None:
     write_record(tmp_path / "site" / "sub" / "b.json", "b")
-    real_scandir = os.scandir
-
-    def scandir(path: str | os.PathLike[str]) -> Iterator[os.DirEntry[str]]:
-        if Path(path).name == "sub":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_to_list("sub", monkeypatch)
     out = tmp_path / "out"
     code = main(["build", str(tmp_path / "site"), "--out", str(out), "--title", "T",
                  "--link", SITE, "--no-cache", "--quiet"])  # fmt: skip
