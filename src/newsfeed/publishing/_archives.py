@@ -35,6 +35,7 @@ def page_jobs(
     removed."""
     page_size = plan.page_size or settings.limit
     folder = out / plan.path
+    shown = repr(settings)  # once, not once a page
     jobs = []
     for start in range(0, len(older), page_size):
         # Counted from the oldest: the page's entries, oldest first.
@@ -49,9 +50,7 @@ def page_jobs(
             # it never has to be rewritten when the next page starts.
             next_archive=page_url(settings, number + 1) if full else None,
         )
-        page_settings = settings.derived(
-            base_url=page_url(settings, number), limit=page_size, id=None
-        )
+        changes = (("base_url", page_url(settings, number)), ("limit", page_size), ("id", None))
         page_folder = folder / ARCHIVE_FOLDER / str(number)
         paths = tuple(
             (f, page_folder / FILE_NAMES[f]) for f in ARCHIVE_FORMATS if f in plan.formats
@@ -59,9 +58,10 @@ def page_jobs(
         jobs.append(
             Job(
                 paths,
-                page_settings,
+                settings,
+                changes,
                 entries.rows,
-                digest(("page", page_settings, links), 0, entries),
+                digest(("page", shown, changes, links), 0, entries),
                 links=links,
             )
         )
