@@ -188,6 +188,20 @@ def test_a_fan_out_value_whose_last_article_goes_has_its_feed_removed(
     assert files(newsroom.out) == newsroom.fresh()
 
 
+def test_sources_read_in_another_order_name_a_fan_out_feed_by_the_new_first_spelling(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(record(1, ["economia"])) + "\n")
+    second.write_text(json.dumps(record(2, ["Economía"])) + "\n")
+    site = Newsroom(tmp_path, []).site(tmp_path / "public")
+    publish(site, [first, second], cache=tmp_path / "index")
+    feed = tmp_path / "public" / "categoria" / "economia" / "rss.xml"
+    assert b"Noticias: economia<" in feed.read_bytes()
+    publish(site, [second, first], cache=tmp_path / "index")
+    assert "Noticias: Economía<".encode() in feed.read_bytes()
+
+
 # -- what is not taken on trust --------------------------------------------------------
 
 

@@ -38,9 +38,10 @@ def page_jobs(
     shown = repr(settings)  # once, not once a page
     jobs = []
     for start in range(0, len(older), page_size):
-        # Counted from the oldest: the page's entries, oldest first.
+        # Counted from the oldest. The page shows them oldest first; its digest is
+        # of them newest first, as they are held (the same entries, not copied).
         end = len(older) - start
-        entries = older[max(end - page_size, 0) : end][::-1]
+        entries = older[max(end - page_size, 0) : end]
         number = start // page_size + 1
         full = len(entries) == page_size
         links = ArchiveLinks(
@@ -60,7 +61,7 @@ def page_jobs(
                 paths,
                 settings,
                 changes,
-                entries.rows,
+                entries.rows[::-1],
                 digest(("page", shown, changes, links), 0, entries),
                 links=links,
             )

@@ -20,6 +20,7 @@ the site no longer has (a fan-out value no article carries any more, pages of
 an archive that shrank, a feed taken out of the configuration) are removed,
 as a fresh build would not make them.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,6 +61,7 @@ from newsfeed.publishing.site import (
     dump_fan_outs,
     fan_out_facets,
     fan_out_feeds,
+    fan_out_kind,
     fan_out_path,
     fan_out_plan,
     fan_outs,
@@ -177,7 +179,9 @@ class _Publisher:
         changes = self.index.changes()
         last = self.index.published()
         found = None
-        if last is not None and last[0] == site_digest:
+        # With the sources in another order, any article may win a tie of ids or name a
+        # fan-out feed where it did not: nothing is as the last run left it.
+        if last is not None and last[0] == site_digest and "*" not in changes:
             found = fan_outs_after(self.site, self.index, load_fan_outs(last[1]), changes)
         #: Whether the documents are as the last run left them, but where `changes` reach.
         trusted = found is not None
@@ -190,17 +194,12 @@ class _Publisher:
         for plan, feed in fan_out_feeds(self.site, found):
             # A feed no change reached is checked by its recorded files alone, and
             # its plan is not even made.
-            if trusted:
-                path, facets = (
-                    (plan.path, plan.selection.facets(language))
-                    if feed is None
-                    else (fan_out_path(plan, feed[0]), fan_out_facets(plan, feed[2], language))
-                )
-                if not may_take(facets, changes):
-                    recorded = self._as_recorded(path, plan, pages_of)
-                    if recorded is not None:
-                        feeds.append((plan, None, None, recorded))
-                        continue
+            if trusted and not self._reached(plan, feed, changes):
+                path = plan.path if feed is None else fan_out_path(plan, feed[0])
+                recorded = self._as_recorded(path, plan, pages_of)
+                if recorded is not None:
+                    feeds.append((plan, None, None, recorded))
+                    continue
             if feed is not None:
                 plan = fan_out_plan(self.site, plan, *feed)
             read = plan.selection.entries(self.index, language)
@@ -231,6 +230,23 @@ class _Publisher:
             self.index.end_publishing(site_digest, fan_outs_state)
         if self.writing:
             end_writing_documents(self.site.out)
+
+    def _reached(
+        self,
+        plan: FeedPlan,
+        feed: tuple[str, str, frozenset[str]] | None,
+        changes: Mapping[str, frozenset[str]],
+    ) -> bool:
+        """Whether `changes` may have changed the entries of the feed of `plan` (or of
+        its fan-out `feed`)."""
+        language = self.site.settings.language
+        if feed is None:
+            return may_take(plan.selection.facets(language), changes)
+        # A fan-out's feed takes only articles of its own values: most meet no change.
+        values = feed[2]
+        return not values.isdisjoint(changes.get(fan_out_kind(plan), ())) and may_take(
+            fan_out_facets(plan, values, language), changes
+        )
 
     def _begin_writing(self) -> None:
         """Before this run's first change to a file or to the documents the index holds."""

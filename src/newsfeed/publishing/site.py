@@ -130,10 +130,8 @@ def may_take(
     changes: Mapping[str, frozenset[str]],
 ) -> bool:
     """Whether a feed of these `facets` (`Selection.facets`) could take an article that
-    `changes` (`SiteIndex.changes`) added, removed or edited: its entries are the same
-    as before otherwise."""
-    if "*" in changes:
-        return True
+    `changes` (`SiteIndex.changes`, of sources in the same order) added, removed or
+    edited: its entries are the same as before otherwise."""
     if "" not in changes:
         return False  # no article changed
     # Each kind it selects by must meet a changed value of that kind (perhaps of
@@ -164,7 +162,7 @@ def fan_outs(site: Site, index: SiteIndex) -> FanOuts:
     found: FanOuts = {}
     for number, plan in enumerate(site.plans):
         if plan.fan_out is not None:
-            names = index.spellings(_kind(plan))
+            names = index.spellings(fan_out_kind(plan))
             folders = fan_out_folders(names)
             found[number] = _feeds_of((folders[name], name) for name in names)
     return found
@@ -182,7 +180,7 @@ def fan_outs_after(
         if plan.fan_out is None:
             continue
         feeds = dict(last[number])
-        changed = changes.get(_kind(plan), frozenset())
+        changed = changes.get(fan_out_kind(plan), frozenset())
         if changed:
             folder_of = {
                 value: folder for folder, (_, values) in feeds.items() for value in values
@@ -192,7 +190,7 @@ def fan_outs_after(
                 # Every spelling of these folders' values and of the values changed, in
                 # the order read: the first of each folder names it, as in `fan_outs`.
                 asked = changed.union(*(feeds[folder][1] for folder in again))
-                spellings = [name for name, _ in index.first_spellings(_kind(plan), asked)]
+                spellings = [name for name, _ in index.first_spellings(fan_out_kind(plan), asked)]
                 named = [(fan_out_folder(name), name) for name in spellings]
                 if any("_" in folder for folder, _ in named):
                     return None
@@ -208,7 +206,8 @@ def fan_outs_after(
     return found
 
 
-def _kind(plan: FeedPlan) -> str:
+def fan_out_kind(plan: FeedPlan) -> str:
+    """The facet kind of the values of fan-out `plan`."""
     return CATEGORY if plan.fan_out == "category" else AUTHOR
 
 
@@ -285,11 +284,11 @@ def fan_out_facets(
     plan: FeedPlan, values: frozenset[str], site_language: str | None
 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """`Selection.facets` of the feed of fan-out `plan` of `values`, without its plan."""
+    # The values are casefolded already, and casefolding again changes nothing.
     categories, authors, languages = plan.selection.facets(site_language)
-    own = frozenset(value.casefold() for value in values)
-    return (
-        (own, authors, languages) if plan.fan_out == "category" else (categories, own, languages)
-    )
+    if plan.fan_out == "category":
+        return values, authors, languages
+    return categories, values, languages
 
 
 def folder_url(settings: FeedSettings, path: str) -> str:
