@@ -102,7 +102,6 @@ def publish(
     a record was skipped (`Outcome.stopped` says which).
     """
     with locked(site.out, site.lock_timeout):
-        remove_stale_temporaries(site.out)
         remove_abandoned_temporaries()
         problems: list[Problem] = []
         path = index_path(site, cache, problems)
@@ -142,6 +141,9 @@ def _publish_indexed(
     outcome = Outcome(problems=problems)
     progress = progress or Progress(enabled=False)
     with opened(path) as index:
+        # An index that knows no run that published (a first run, an index built again,
+        # a build without one) knows nothing of the runs before either.
+        remove_stale_temporaries(site.out, everywhere=index.published() is None)
         read_into(
             index, sources, site.settings, outcome.problems, encoding=encoding, progress=progress
         )

@@ -69,16 +69,17 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def remove_stale_temporaries(out: Path) -> None:
+def remove_stale_temporaries(out: Path, *, everywhere: bool) -> None:
     """Delete the temporary files that a killed run left: under the lock, no one writes
     them. Below the output folder's own files, only a run that began writing documents
-    and did not end (`writing_documents`) can have left them: the folders are walked
-    only then (a site with archives has thousands)."""
+    and did not end (`begin_writing_documents`) can have left them, so the folders (a
+    site with archives has thousands) are walked only after such a run, or when told
+    to look `everywhere` (nothing is known of the runs before)."""
     try:
         interrupted = (out / LOCK_NAME).stat().st_size > 0
     except OSError:
         interrupted = True
-    if interrupted:
+    if everywhere or interrupted:
         for folder, _, names in os.walk(out):
             _remove_temporaries(folder, names)
         end_writing_documents(out)
@@ -98,12 +99,15 @@ def begin_writing_documents(out: Path) -> None:
     """Note in the lock file, durably, that this run is about to write documents below
     `out`: if it is killed before `end_writing_documents`, the next run looks for its
     temporary files in every folder."""
-    descriptor = os.open(out / LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o666)
-    try:
-        os.write(descriptor, b"writing\n")
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    # A disk that cannot take these bytes cannot take a document's either: the
+    # first document's write says so, naming its file, and leaves no temporary file.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(out / LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o666)
+        try:
+            os.write(descriptor, b"writing\n")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def end_writing_documents(out: Path) -> None:
