@@ -80,6 +80,16 @@ def write_site(folder: Path, count: int) -> Path:
     return config
 
 
+def compile_package() -> None:
+    """Compile the measured package's bytecode once, as installing it does, so that no
+    build pays for compiling it and every code measured runs the same way."""
+    command = [sys.executable, "-c", "import newsfeed; print(newsfeed.__file__)"]
+    package = Path(
+        subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+    )
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package.parent)], check=True)
+
+
 def run_build(config: Path) -> Build:
     command = [sys.executable, "-m", "newsfeed", "build", "--config", str(config), "--quiet"]
     started = time.perf_counter()
@@ -104,6 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     folder: Path = args.dir
     config = write_site(folder, args.articles)
+    compile_package()
     out = folder / "public"
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(folder / "cache", ignore_errors=True)

@@ -14,13 +14,19 @@ from pathlib import Path
 from typing import TypeVar
 
 #: Raised when the tables change meaning: an index of another version is built again.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "site-index.sqlite3"
 #: The name a temporary index's folder starts with, in the system's temporary folder.
 TEMPORARY_PREFIX = "newsfeed-index-"
 
 _Opened = TypeVar("_Opened", bound="Database")
 
+# `changed` is the log of what reading changed since the last run that published
+# (`Feeds.changes`): each facet (kind, value) an article gained, lost or flipped
+# `live` on, ('', '') for any article's change, ('*', '') for a change of the
+# sources' order (which decides ties between records and the order of fan-out
+# names). Triggers keep it, so that every change the sources make is in it, in
+# the same transaction; publishing empties it once every document is recorded.
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE sources (
@@ -50,6 +56,7 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_source ON articles (source, seq);
 CREATE INDEX articles_by_id ON articles (entry_id);
 CREATE INDEX articles_in_order ON articles (live, order_key, entry_id, digest);
+CREATE INDEX articles_not_live ON articles (source) WHERE live = 0;
 CREATE TABLE facets (
     kind TEXT NOT NULL,
     value TEXT NOT NULL,
@@ -71,11 +78,48 @@ CREATE TABLE documents (
     bytes_digest BLOB,
     size INTEGER,
     mtime_ns INTEGER,
+    ctime_ns INTEGER,
+    inode INTEGER,
     kept INTEGER,
     shown INTEGER,
     problems BLOB
 );
+CREATE TABLE changed (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))
+    WITHOUT ROWID;
+CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN
+    INSERT OR IGNORE INTO changed VALUES ('', '');
+END;
+CREATE TRIGGER article_removed AFTER DELETE ON articles BEGIN
+    INSERT OR IGNORE INTO changed VALUES ('', '');
+END;
+CREATE TRIGGER article_updated AFTER UPDATE ON articles BEGIN
+    INSERT OR IGNORE INTO changed VALUES ('', '');
+END;
+CREATE TRIGGER facet_added AFTER INSERT ON facets BEGIN
+    INSERT OR IGNORE INTO changed VALUES (NEW.kind, NEW.value);
+END;
+CREATE TRIGGER facet_removed AFTER DELETE ON facets BEGIN
+    INSERT OR IGNORE INTO changed VALUES (OLD.kind, OLD.value);
+END;
+CREATE TRIGGER facet_updated AFTER UPDATE ON facets BEGIN
+    INSERT OR IGNORE INTO changed VALUES (OLD.kind, OLD.value);
+    INSERT OR IGNORE INTO changed VALUES (NEW.kind, NEW.value);
+END;
+CREATE TRIGGER source_moved AFTER UPDATE OF ordinal ON sources
+    WHEN OLD.ordinal IS NOT NEW.ordinal BEGIN
+    INSERT OR IGNORE INTO changed VALUES ('*', '');
+END;
 """
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of `script`, each whole (a trigger's body holds semicolons)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
 
 
 class DamagedIndex(Exception):
@@ -105,9 +149,8 @@ class Database:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and not self._db.execute("SELECT 1 FROM sqlite_master").fetchone():
                 with self.transaction():
-                    for statement in _SCHEMA.split(";\n"):
-                        if statement.strip():
-                            self._db.execute(statement)
+                    for statement in _statements(_SCHEMA):
+                        self._db.execute(statement)
                     self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise DamagedIndex(f"schema version {version}, not {SCHEMA_VERSION}")

@@ -1,5 +1,6 @@
 """The documents the index knows (internal): each written file's path, the digest of
-what it was rendered from, and the digest, size and time of its bytes."""
+what it was rendered from, and the digest of its bytes with the file's status when it
+was written; and the state of the last run that published all of them."""
 
 from __future__ import annotations
 
@@ -19,8 +20,12 @@ class DocumentState:
     path: str
     digest: bytes | None
     bytes_digest: bytes | None
+    #: The file's status once it was in place: a file whose size, times or inode differ
+    #: was changed (or copied) since, and its bytes are compared.
     size: int | None
     mtime_ns: int | None
+    ctime_ns: int | None
+    inode: int | None
     kept: int | None
     shown: int | None
     problems: tuple[Problem, ...]
@@ -39,11 +44,13 @@ class Documents(Database):
                 row[4],
                 row[5],
                 row[6],
-                tuple(problem_of(v[1:]) for v in marshal.loads(row[7])) if row[7] else (),
+                row[7],
+                row[8],
+                tuple(problem_of(v[1:]) for v in marshal.loads(row[9])) if row[9] else (),
             )
             for row in self._db.execute(
-                "SELECT path, digest, bytes_digest, size, mtime_ns, kept, shown, problems "
-                "FROM documents"
+                "SELECT path, digest, bytes_digest, size, mtime_ns, ctime_ns, inode, kept, "
+                "shown, problems FROM documents"
             )
         }
 
@@ -59,7 +66,7 @@ class Documents(Database):
         """Record documents whose files are in place (a digest of None: render it again)."""
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         s.path,
@@ -67,9 +74,14 @@ class Documents(Database):
                         s.bytes_digest,
                         s.size,
                         s.mtime_ns,
+                        s.ctime_ns,
+                        s.inode,
                         s.kept,
                         s.shown,
-                        marshal.dumps([problem_values(0, p) for p in s.problems]),
+                        # Most documents have none: nothing to decode for them.
+                        marshal.dumps([problem_values(0, p) for p in s.problems])
+                        if s.problems
+                        else None,
                     )
                     for s in states
                 ],
@@ -78,3 +90,31 @@ class Documents(Database):
     def forget(self, paths: Iterable[str]) -> None:
         with self.transaction() as db:
             db.executemany("DELETE FROM documents WHERE path = ?", [(p,) for p in paths])
+
+    # -- the last run that published ------------------------------------------------
+
+    def published(self) -> tuple[bytes, bytes] | None:
+        """What the last run that published every document recorded of its site (a digest
+        of the code, settings and plans) and of its fan-outs, or None: no run since the
+        index was made, or one began writing and did not end."""
+        row = self._db.execute(
+            "SELECT a.value, b.value FROM meta a JOIN meta b "
+            "ON a.key = 'published' AND b.key = 'fan-outs'"
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    def begin_publishing(self) -> None:
+        """Forget the last run's state before this run changes any file: a run killed
+        now leaves documents that only a full check of every one can trust."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM meta WHERE key IN ('published', 'fan-outs')")
+
+    def end_publishing(self, site: bytes, fan_outs: bytes) -> None:
+        """Every document of this run is recorded: keep the state of its `site` and
+        `fan_outs`, and empty the log of changes (`Feeds.changes`) it published."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM changed")
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [("published", site), ("fan-outs", fan_outs)],
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, overload
 
 from newsfeed.index._database import DamagedIndex, Database
@@ -128,6 +128,37 @@ class Feeds(Database):
             parameters += [other_kind, *other_values]
         query.append("ORDER BY f.order_key, f.entry_id")
         return Entries.read(self._db.execute(" ".join(query), parameters))
+
+    def changes(self) -> dict[str, frozenset[str]]:
+        """What the sources changed since the last run that published (`end_publishing`):
+        for each facet kind, the values (casefolded) of the articles added, removed or
+        edited, old and new; "" holds "" when any article changed, "*" when the order of
+        the sources did (then any feed may have)."""
+        found: dict[str, set[str]] = {}
+        for kind, value in self._db.execute("SELECT kind, value FROM changed"):
+            found.setdefault(kind, set()).add(value)
+        return {kind: frozenset(values) for kind, values in found.items()}
+
+    def first_spellings(
+        self, kind: str, values: Iterable[str]
+    ) -> list[tuple[str, tuple[int, int, int]]]:
+        """Each spelling of the facet `kind`'s `values` that publishing articles carry, with
+        its first place in the order read (source ordinal, record, facet), as `spellings`
+        orders them."""
+        values = sorted(values)
+        ordinals = dict(self._db.execute("SELECT id, ordinal FROM sources"))
+        firsts: dict[str, tuple[int, int, int]] = {}
+        for start in range(0, len(values), _BATCH):
+            batch = values[start : start + _BATCH]
+            for spelling, source, seq, slot in self._db.execute(
+                "SELECT spelling, source, min(seq), slot FROM facets WHERE kind = ? "
+                f"AND value IN ({','.join('?' * len(batch))}) AND live = 1 "
+                "GROUP BY spelling, source",
+                (kind, *batch),
+            ):
+                place = (ordinals[source], seq, slot)
+                firsts[spelling] = min(firsts.get(spelling, place), place)
+        return sorted(firsts.items(), key=lambda item: item[1])
 
     def spellings(self, kind: str) -> list[str]:
         """Each spelling of a facet `kind` that publishing articles carry, in the order read."""

@@ -20,8 +20,8 @@ they import one another:
 - `websub`: `ping_hub`, `notify_hub`, the queue of pings;
 - internal: `_budget` (the size budget), `_jobs` (rendering jobs and their
   digests), `_archives` (archive pages), `_rendering` (rendering a job),
-  `_site_index` (where the site index is kept, and opening it),
-  `_publisher` (`publish`).
+  `_site_index` (where the site index is kept, and opening it), `_recorded`
+  (the documents recorded, against their files), `_publisher` (`publish`).
 """
 
 from __future__ import annotations

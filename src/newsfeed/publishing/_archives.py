@@ -35,11 +35,13 @@ def page_jobs(
     removed."""
     page_size = plan.page_size or settings.limit
     folder = out / plan.path
+    shown = repr(settings)  # once, not once a page
     jobs = []
     for start in range(0, len(older), page_size):
-        # Counted from the oldest: the page's entries, oldest first.
+        # Counted from the oldest. The page shows them oldest first; its digest is
+        # of them newest first, as they are held (the same entries, not copied).
         end = len(older) - start
-        entries = older[max(end - page_size, 0) : end][::-1]
+        entries = older[max(end - page_size, 0) : end]
         number = start // page_size + 1
         full = len(entries) == page_size
         links = ArchiveLinks(
@@ -49,9 +51,7 @@ def page_jobs(
             # it never has to be rewritten when the next page starts.
             next_archive=page_url(settings, number + 1) if full else None,
         )
-        page_settings = settings.derived(
-            base_url=page_url(settings, number), limit=page_size, id=None
-        )
+        changes = (("base_url", page_url(settings, number)), ("limit", page_size), ("id", None))
         page_folder = folder / ARCHIVE_FOLDER / str(number)
         paths = tuple(
             (f, page_folder / FILE_NAMES[f]) for f in ARCHIVE_FORMATS if f in plan.formats
@@ -59,9 +59,10 @@ def page_jobs(
         jobs.append(
             Job(
                 paths,
-                page_settings,
-                entries.rows,
-                digest(("page", page_settings, links), 0, entries),
+                settings,
+                changes,
+                entries.rows[::-1],
+                digest(("page", shown, changes, links), 0, entries),
                 links=links,
             )
         )

@@ -25,12 +25,19 @@ class Job:
     (`plan` set: they fit its budget together), or one archive page's."""
 
     paths: tuple[tuple[Format, Path], ...]
-    settings: FeedSettings
+    #: The documents' settings are these with `changes`, derived only for a job that
+    #: is rendered (the digest is of both, which decide them).
+    base: FeedSettings
+    changes: tuple[tuple[str, Any], ...]
     ids: Sequence[int]
     digest: bytes
     links: ArchiveLinks | None = None
     plan: FeedPlan | None = None
     total: int = 0
+
+    @property
+    def settings(self) -> FeedSettings:
+        return self.base.derived(**dict(self.changes)) if self.changes else self.base
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,24 +4,32 @@
 A document is rendered only when the digest of what it is made from (its
 settings, links and the digests of its entries) differs from the one the
 index recorded when it was last written, or its file is gone or not the bytes
-written then; documents are rendered in parallel (`jobs`) with the same
-bytes as one at a time. A file is recorded only once it is in place, and
-noted before it is written, so that a run killed at any moment leaves at
-worst a document to render again, and never a file the next run does not
-know. Documents that the site no longer has (a fan-out value no article
-carries any more, pages of an archive that shrank, a feed taken out of the
-configuration) are removed, as a fresh build would not make them.
+written then (`Recorded.in_place`: its size, times and inode as they were
+once it was in place, or else its bytes' digest). A feed whose entries no
+change can have reached is not even read: when the last run that began
+writing also ended, with the same code, settings and plans, the index's log
+of the facets that articles added, removed or edited carried
+(`SiteIndex.changes`) names every feed whose entries may differ, and each
+other feed keeps the documents the index holds of it, once their files are
+found in place (any that is not sends its feed through the whole check).
+Documents are rendered in parallel (`jobs`) with the same bytes as one at a
+time. A file is recorded only once it is in place, and noted before it is
+written, so that a run killed at any moment leaves at worst a document to
+render again, and never a file the next run does not know. Documents that
+the site no longer has (a fan-out value no article carries any more, pages of
+an archive that shrank, a feed taken out of the configuration) are removed,
+as a fresh build would not make them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from newsfeed.documents import Written
 from newsfeed.feed import FILE_NAMES
 from newsfeed.index import (
     DamagedIndex,
@@ -33,12 +41,35 @@ from newsfeed.index import (
 )
 from newsfeed.model import FeedSettings, Place, Problem
 from newsfeed.progress import Progress
-from newsfeed.publishing._archives import page_jobs
-from newsfeed.publishing._jobs import Done, Job, bytes_digest, digest
+from newsfeed.publishing._archives import ARCHIVE_FORMATS, page_jobs
+from newsfeed.publishing._jobs import Done, Job, digest
+from newsfeed.publishing._recorded import Recorded, digest_of_site
 from newsfeed.publishing._rendering import render, render_in_worker, start_worker
 from newsfeed.publishing._site_index import IndexUnwritable, index_path, opened
-from newsfeed.publishing.lock import locked, remove_stale_temporaries
-from newsfeed.publishing.site import FeedPlan, Outcome, Selection, Site, expand, folder_url
+from newsfeed.publishing.lock import (
+    begin_writing_documents,
+    end_writing_documents,
+    locked,
+    remove_stale_temporaries,
+)
+from newsfeed.publishing.plans import ARCHIVE_FOLDER, path_parts
+from newsfeed.publishing.site import (
+    FeedPlan,
+    Outcome,
+    Selection,
+    Site,
+    dump_fan_outs,
+    fan_out_facets,
+    fan_out_feeds,
+    fan_out_kind,
+    fan_out_path,
+    fan_out_plan,
+    fan_outs,
+    fan_outs_after,
+    folder_url,
+    load_fan_outs,
+    may_take,
+)
 from newsfeed.publishing.websub import changed_feed_urls, feed_url, queue_pings, queued_pings
 from newsfeed.reading import Input, read_into
 
@@ -71,7 +102,6 @@ def publish(
     a record was skipped (`Outcome.stopped` says which).
     """
     with locked(site.out, site.lock_timeout):
-        remove_stale_temporaries(site.out)
         remove_abandoned_temporaries()
         problems: list[Problem] = []
         path = index_path(site, cache, problems)
@@ -111,6 +141,9 @@ def _publish_indexed(
     outcome = Outcome(problems=problems)
     progress = progress or Progress(enabled=False)
     with opened(path) as index:
+        # An index that knows no run that published (a first run, an index built again,
+        # a build without one) knows nothing of the runs before either.
+        remove_stale_temporaries(site.out, everywhere=index.published() is None)
         read_into(
             index, sources, site.settings, outcome.problems, encoding=encoding, progress=progress
         )
@@ -132,35 +165,61 @@ class _Publisher:
     ) -> None:
         self.site, self.index, self.outcome = site, index, outcome
         self.jobs, self.progress = jobs, progress
-        self.recorded = index.documents()
-        self.prefix = os.path.join(site.out, "")
-        #: Every document of this run, in the order reported: path -> what became of it.
-        self.results: dict[Path, Done | None] = {}
-        self.restat: list[DocumentState] = []
-        self.subscriptions: set[Path] = set()
+        self.recorded = Recorded(index.documents(), site.out)
+        #: Every document of this run, in the order reported: key -> what became of it.
+        self.results: dict[str, Done | None] = {}
+        self.subscriptions: set[str] = set()
         #: With a hub, the feeds whose ping was queued before this run: still unheard.
         self.unheard = queued_pings(site) if site.settings.websub_hub else None
         #: And those queued now: the unheard ones and every feed about to be written.
         self.queued = list(self.unheard or ())
+        #: Whether this run changed a file or the index's documents yet.
+        self.writing = False
 
     def run(self) -> None:
-        plans = expand(self.site, self.index)
-        feeds = []
-        for plan in plans:
-            settings = self.site.settings.derived(
-                title=plan.title or self.site.settings.title,
-                base_url=folder_url(self.site.settings, plan.path),
-                id=self.site.settings.id if not plan.path else None,
-            )
-            entries = plan.selection.entries(self.index, self.site.settings.language)
-            feeds.append((plan, settings, entries))
+        site_digest = digest_of_site(self.site)
+        changes = self.index.changes()
+        last = self.index.published()
+        found = None
+        # With the sources in another order, any article may win a tie of ids or name a
+        # fan-out feed where it did not: nothing is as the last run left it.
+        if last is not None and last[0] == site_digest and "*" not in changes:
+            found = fan_outs_after(self.site, self.index, load_fan_outs(last[1]), changes)
+        #: Whether the documents are as the last run left them, but where `changes` reach.
+        trusted = found is not None
+        if found is None:
+            found = fan_outs(self.site, self.index)
+        pages_of = self.recorded.pages() if trusted else {}
+        language = self.site.settings.language
+        feeds: list[tuple[FeedPlan, Job | None, Entries | None, list[str]]] = []
+        subscriptions = []
+        for plan, feed in fan_out_feeds(self.site, found):
+            # A feed no change reached is checked by its recorded files alone, and
+            # its plan is not even made.
+            if trusted and not self._reached(plan, feed, changes):
+                path = plan.path if feed is None else fan_out_path(plan, feed[0])
+                recorded = self._as_recorded(path, plan, pages_of)
+                if recorded is not None:
+                    feeds.append((plan, None, None, recorded))
+                    continue
+            if feed is not None:
+                plan = fan_out_plan(self.site, plan, *feed)
+            read = plan.selection.entries(self.index, language)
+            made = self._feed_job(plan, read)
+            subscriptions.append(made)
+            feeds.append((plan, made, read, []))
         # The subscription documents first: their size budgets decide what is archived.
-        subscriptions = [self._feed_job(*feed) for feed in feeds]
-        kept = self._publish_jobs(subscriptions)
+        kept = iter(self._publish_jobs(subscriptions))
         pages = []
-        for (plan, settings, entries), count in zip(feeds, kept, strict=True):
-            if plan.archive:
-                pages += self._pages(plan, settings, entries[count:])
+        for plan, job, entries, recorded in feeds:
+            if job is None:
+                for key in recorded:
+                    self.results[key] = self.recorded.as_before(key)
+            elif plan.archive:
+                assert entries is not None
+                pages += self._pages(plan, job.settings, entries[next(kept) :])
+            else:
+                next(kept)
         self._publish_jobs(pages)
         self._remove_unwanted()
         self._report()
@@ -168,16 +227,55 @@ class _Publisher:
             # Queued before writing were all the feeds rendered; of those, only the
             # ones whose bytes changed need the hub.
             queue_pings(self.site, [*self.unheard, *changed_feed_urls(self.site, self.outcome)])
+        fan_outs_state = dump_fan_outs(found)
+        if self.writing or changes or last != (site_digest, fan_outs_state):
+            self.index.end_publishing(site_digest, fan_outs_state)
+        if self.writing:
+            end_writing_documents(self.site.out)
 
-    def _feed_job(self, plan: FeedPlan, settings: FeedSettings, entries: Entries) -> Job:
-        head = entries[: settings.limit]
+    def _reached(
+        self,
+        plan: FeedPlan,
+        feed: tuple[str, str, frozenset[str]] | None,
+        changes: Mapping[str, frozenset[str]],
+    ) -> bool:
+        """Whether `changes` may have changed the entries of the feed of `plan` (or of
+        its fan-out `feed`)."""
+        language = self.site.settings.language
+        if feed is None:
+            return may_take(plan.selection.facets(language), changes)
+        # A fan-out's feed takes only articles of its own values: most meet no change.
+        values = feed[2]
+        return not values.isdisjoint(changes.get(fan_out_kind(plan), ())) and may_take(
+            fan_out_facets(plan, values, language), changes
+        )
+
+    def _begin_writing(self) -> None:
+        """Before this run's first change to a file or to the documents the index holds."""
+        if not self.writing:
+            self.writing = True
+            self.index.begin_publishing()
+            begin_writing_documents(self.site.out)
+
+    def _feed_job(self, plan: FeedPlan, entries: Entries) -> Job:
+        site = self.site.settings
+        changes: tuple[tuple[str, Any], ...] = (
+            ("title", plan.title or site.title),
+            ("base_url", folder_url(site, plan.path)),
+            ("id", site.id if not plan.path else None),
+        )
+        base = site
+        if plan.archive:  # the archive pages' links are made from the feed's settings
+            base, changes = site.derived(**dict(changes)), ()
+        head = entries[: site.limit]
         folder = self.site.out / plan.path
         job = Job(
             tuple((f, folder / FILE_NAMES[f]) for f in plan.formats),
-            settings,
+            base,
+            changes,
             head.rows,
             digest(
-                ("feed", settings, replace(plan, selection=Selection())),
+                ("feed", base, changes, replace(plan, selection=Selection())),
                 len(entries) if plan.archive else 0,
                 head,
             ),
@@ -185,9 +283,37 @@ class _Publisher:
             total=len(entries),
         )
         for _, path in job.paths:
-            self.results[path] = None
-            self.subscriptions.add(path)
+            key = self.recorded.key(path)
+            self.results[key] = None
+            self.subscriptions.add(key)
         return job
+
+    def _as_recorded(
+        self, path: str, plan: FeedPlan, pages_of: Mapping[str, Mapping[str, list[str]]]
+    ) -> list[str] | None:
+        """For the feed of `plan` at `path` whose entries no change reached: its documents
+        are those the last run left, noted as unchanged (its subscription documents) or
+        returned (its archive pages, for later), or None when one of them is not as the
+        index recorded it (then the feed is checked as any other is)."""
+        folder = "/".join(path_parts(path))
+        inside = f"{folder}/" if folder else ""
+        own = [inside + FILE_NAMES[format] for format in plan.formats]
+        pages: list[str] = []
+        if plan.archive:
+            names = [FILE_NAMES[f] for f in ARCHIVE_FORMATS if f in plan.formats]
+            recorded = pages_of.get(inside + ARCHIVE_FOLDER, {})
+            for number in range(1, len(recorded) + 1):
+                if sorted(recorded.get(str(number), ())) != sorted(names):
+                    return None
+                pages += [f"{inside}{ARCHIVE_FOLDER}/{number}/{name}" for name in names]
+        for key in own + pages:
+            state = self.recorded.states.get(key)
+            if state is None or state.digest is None or not self.recorded.in_place(key, state):
+                return None
+        for key in own:
+            self.results[key] = self.recorded.as_before(key)
+            self.subscriptions.add(key)
+        return pages
 
     def _publish_jobs(self, jobs: list[Job]) -> list[int]:
         """Render the jobs whose documents are not current; how many entries each kept."""
@@ -208,63 +334,34 @@ class _Publisher:
         jobs, removed = page_jobs(self.site.out, plan, settings, older)
         for job in jobs:
             for _, path in job.paths:
-                self.results[path] = None
+                self.results[self.recorded.key(path)] = None
         self.outcome.removed += removed
         return jobs
-
-    def _key(self, path: Path) -> str:
-        name = str(path)
-        # The paths of documents are made under the output folder: cutting its name
-        # off costs a tenth of `relative_to`, thousands of times a run.
-        if name.startswith(self.prefix) and os.sep == "/":
-            return name[len(self.prefix) :]
-        return path.relative_to(self.site.out).as_posix()
 
     def _current(self, job: Job) -> bool:
         """Whether every document of `job` is as the index recorded, from the same input."""
         return all(
-            (state := self.recorded.get(self._key(path))) is not None
+            (state := self.recorded.states.get(key := self.recorded.key(path))) is not None
             and state.digest == job.digest
-            and self._in_place(path, state)
+            and self.recorded.in_place(key, state)
             for _, path in job.paths
         )
-
-    def _in_place(self, path: Path, state: DocumentState) -> bool:
-        """Whether the file at `path` holds the bytes recorded: by its size and time, or
-        when those changed (a copy, a touch), by its bytes."""
-        try:
-            status = path.stat()
-        except OSError:
-            return False
-        if (status.st_size, status.st_mtime_ns) == (state.size, state.mtime_ns):
-            return True
-        try:
-            same = bytes_digest(path.read_bytes()) == state.bytes_digest
-        except OSError:
-            return False
-        if same:
-            self.restat.append(replace(state, size=status.st_size, mtime_ns=status.st_mtime_ns))
-        return same
 
     def _unchanged(self, job: Job) -> int:
         """Note the documents of `job` as unchanged; how many entries its feed kept."""
         kept = 0
         for _, path in job.paths:
-            state = self.recorded[self._key(path)]
-            self.results[path] = Done(
-                Written(path, "unchanged", state.problems),
-                state.problems,
-                state.shown or 0,
-                state.kept or 0,
-                state.bytes_digest,
-            )
-            kept = state.kept or 0
+            key = self.recorded.key(path)
+            done = self.recorded.as_before(key)
+            self.results[key] = done
+            kept = done.kept
         return kept
 
     def _render_all(self, jobs: list[Job]) -> list[list[Done]]:
         """Render and write `jobs`, recording each document once its file is in place."""
         if not jobs:
             return []
+        self._begin_writing()
         if self.unheard is not None:
             urls = (feed_url(self.site, path) for job in jobs for _, path in job.paths)
             new = [url for url in dict.fromkeys(urls) if url and url not in self.queued]
@@ -272,10 +369,10 @@ class _Publisher:
                 self.queued += new
                 queue_pings(self.site, self.queued)
         self.index.intend(
-            self._key(path)
+            self.recorded.key(path)
             for job in jobs
             for _, path in job.paths
-            if self._key(path) not in self.recorded
+            if self.recorded.key(path) not in self.recorded.states
         )
         self.progress.start("publishing", len(jobs), "documents")
         finished: list[list[Done] | None] = [None] * len(jobs)
@@ -284,8 +381,8 @@ class _Publisher:
         for number, done in self._rendered(jobs, workers):
             finished[number] = done
             for item in done:
-                pending.append(self._state(jobs[number], item))
-                self.results[item.written.path] = item
+                pending.append(self.recorded.state_of(jobs[number].digest, item))
+                self.results[self.recorded.key(item.written.path)] = item
             if len(pending) >= _RECORD_EVERY:
                 self.index.record(pending)
                 pending = []
@@ -309,43 +406,30 @@ class _Publisher:
             numbered = pool.imap(render_in_worker, jobs, chunksize=chunk)
             yield from enumerate(numbered)
 
-    def _state(self, job: Job, done: Done) -> DocumentState:
-        path = done.written.path
-        if done.data_digest is None:  # invalid: the old file stays; render it again next time
-            return DocumentState(self._key(path), None, None, None, None, None, None, ())
-        status = path.stat()
-        return DocumentState(
-            self._key(path),
-            job.digest,
-            done.data_digest,
-            status.st_size,
-            status.st_mtime_ns,
-            done.kept,
-            done.shown,
-            done.problems,
-        )
-
     def _remove_unwanted(self) -> None:
         """Remove the files of recorded documents this run did not make."""
-        wanted = {self._key(path) for path in self.results}
         # What the index held when the run began: a document noted since is wanted.
-        unwanted = sorted(key for key in self.recorded if key not in wanted)
+        unwanted = sorted(key for key in self.recorded.states if key not in self.results)
+        if unwanted:
+            self._begin_writing()
         for key in unwanted:
             path = self.site.out / key
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 self.outcome.removed.append(path)
             _remove_empty_folders(path.parent, self.site.out)
-        self.index.forget(unwanted)
-        self.index.record(self.restat)
+        if unwanted:
+            self.index.forget(unwanted)
+        if self.recorded.restat:
+            self.index.record(self.recorded.restat)
 
     def _report(self) -> None:
-        for path, done in self.results.items():
+        for key, done in self.results.items():
             assert done is not None
             self.outcome.files.append(done.written)
             self.outcome.problems.extend(done.problems)
-            if done.written.status != "invalid" and path in self.subscriptions:
-                self.outcome.entries[path] = done.shown
+            if done.written.status != "invalid" and key in self.subscriptions:
+                self.outcome.entries[done.written.path] = done.shown
 
 
 def _start_methods() -> list[str]:

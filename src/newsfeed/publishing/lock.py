@@ -1,5 +1,7 @@
 """The output folder's lock: one run at a time, from before it reads any source to
-its end; the run that holds it removes the temporary files a killed run left."""
+its end; the run that holds it removes the temporary files a killed run left (the
+lock file is empty but while a run writes documents, so that they are looked for
+only after a run that was killed then)."""
 
 from __future__ import annotations
 
@@ -67,11 +69,48 @@ def locked(folder: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def remove_stale_temporaries(out: Path) -> None:
-    """Delete temporary files that a killed run left: under the lock, no one writes them."""
-    # One walk for every name: a site with archives has a folder per page.
-    for folder, _, names in os.walk(out):
-        for name in names:
-            if is_temporary(name):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
+def remove_stale_temporaries(out: Path, *, everywhere: bool) -> None:
+    """Delete the temporary files that a killed run left: under the lock, no one writes
+    them. Below the output folder's own files, only a run that began writing documents
+    and did not end (`begin_writing_documents`) can have left them, so the folders (a
+    site with archives has thousands) are walked only after such a run, or when told
+    to look `everywhere` (nothing is known of the runs before)."""
+    try:
+        interrupted = (out / LOCK_NAME).stat().st_size > 0
+    except OSError:
+        interrupted = True
+    if everywhere or interrupted:
+        for folder, _, names in os.walk(out):
+            _remove_temporaries(folder, names)
+        end_writing_documents(out)
+        return
+    with contextlib.suppress(OSError):
+        _remove_temporaries(str(out), os.listdir(out))
+
+
+def _remove_temporaries(folder: str, names: list[str]) -> None:
+    for name in names:
+        if is_temporary(name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
+
+
+def begin_writing_documents(out: Path) -> None:
+    """Note in the lock file, durably, that this run is about to write documents below
+    `out`: if it is killed before `end_writing_documents`, the next run looks for its
+    temporary files in every folder."""
+    # A disk that cannot take these bytes cannot take a document's either: the
+    # first document's write says so, naming its file, and leaves no temporary file.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(out / LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o666)
+        try:
+            os.write(descriptor, b"writing\n")
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def end_writing_documents(out: Path) -> None:
+    """No temporary file of a run is left below `out`: every one was renamed or removed."""
+    with contextlib.suppress(FileNotFoundError):
+        os.truncate(out / LOCK_NAME, 0)

@@ -1,0 +1,315 @@
+"""A rebuild looks again only at the feeds a change can reach (issue 11), and still
+writes what a fresh build would.
+
+The index logs which facets the articles added, removed or edited carry, old and
+new; a feed none of them can reach keeps its documents when their files are as
+recorded. These tests name the cases where that shortcut could be wrong: a file
+changed behind our back, a feed of a value spelled a new way, a run killed after
+it began writing, a setting changed, and the fan-out folders worked out again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsfeed.documents import Document, Feed
+from newsfeed.feed import Format
+from newsfeed.index import DocumentState, SiteIndex
+from newsfeed.model import FeedSettings
+from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
+from newsfeed.publishing.lock import LOCK_NAME, begin_writing_documents
+from newsfeed.publishing.site import fan_outs, fan_outs_after
+from newsfeed.reading import read_into
+
+SITE = "https://noticias.example.org/"
+PLANS = (
+    FeedPlan(archive=True, page_size=2),
+    FeedPlan(path="categoria", fan_out="category", formats=("rss", "atom"), archive=True),
+    FeedPlan(path="autor", fan_out="author", formats=("atom",)),
+    FeedPlan(path="ciencia-en", selection=Selection(categories=frozenset({"Ciencia"}))),
+)
+
+
+def record(n: int, categories: list[str], author: str = "Ana Quispe", **more: Any) -> dict:
+    return {
+        "id": f"n-{n}",
+        "title": f"Noticia {n}",
+        "url": f"{SITE}n/{n}.shtml",
+        "published": f"2026-11-{n + 1:02d}T10:00:00-05:00",
+        "categories": categories,
+        "authors": [author],
+        **more,
+    }
+
+
+class Newsroom:
+    """A site of one JSON Lines file, rebuilt with its index, and built fresh to compare."""
+
+    def __init__(self, root: Path, records: list[dict[str, Any]], title: str = "Noticias"):
+        self.root, self.records, self.title = root, records, title
+        self.source = root / "news.jsonl"
+        self.out = root / "public"
+
+    def site(self, out: Path) -> Site:
+        settings = FeedSettings(title=self.title, link=SITE, language="es", limit=3)
+        return Site(settings, out, PLANS)
+
+    def build(self) -> Outcome:
+        self.source.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.records)
+        )
+        return publish(self.site(self.out), [self.source], cache=self.root / "index", jobs=1)
+
+    def fresh(self) -> dict[str, bytes]:
+        out = self.root / "fresh"
+        publish(self.site(out), [self.source], cache=False, jobs=1)
+        return files(out)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def changed(outcome: Outcome, out: Path) -> list[str]:
+    return sorted(str(w.path.relative_to(out)) for w in outcome.changed)
+
+
+@pytest.fixture
+def newsroom(tmp_path: Path) -> Newsroom:
+    categories = [["Ciencia"], ["Deportes"], ["Política", "Ciencia"], ["Cultura"]]
+    authors = ["Ana Quispe", "Luis Paz", "María"]
+    site = Newsroom(tmp_path, [record(n, categories[n % 4], authors[n % 3]) for n in range(10)])
+    site.build()
+    return site
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[Format]:
+    """Each document rendered from now on, by format."""
+    formats: list[Format] = []
+    real_render = Feed.render
+
+    def render(self: Feed, format: Format) -> Document:
+        formats.append(format)
+        return real_render(self, format)
+
+    monkeypatch.setattr(Feed, "render", render)
+    return formats
+
+
+# -- what is looked at again ---------------------------------------------------------
+
+
+def test_a_run_after_no_change_renders_nothing(newsroom: Newsroom, rendered: list[Format]) -> None:
+    outcome = newsroom.build()
+    assert rendered == []
+    assert outcome.changed == []
+    assert len(outcome.files) == len(files(newsroom.out))
+
+
+def test_a_new_article_renders_only_the_feeds_that_take_it_and_the_newest_pages(
+    newsroom: Newsroom, rendered: list[Format]
+) -> None:
+    newsroom.records.append(record(20, ["Deportes"], "Luis Paz"))
+    outcome = newsroom.build()
+    assert len(rendered) == len(outcome.changed)
+    assert changed(outcome, newsroom.out) == [
+        "archive/4/atom.xml",
+        "archive/4/rss.xml",
+        "atom.xml",
+        "autor/luis-paz/atom.xml",
+        "categoria/deportes/archive/1/atom.xml",
+        "categoria/deportes/archive/1/rss.xml",
+        "categoria/deportes/atom.xml",
+        "categoria/deportes/rss.xml",
+        "feed.json",
+        "rss.xml",
+    ]
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_an_article_edited_out_of_a_category_changes_the_feeds_of_its_old_and_new_values(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.records[8]["categories"] = ["Deportes"]  # was Ciencia
+    outcome = newsroom.build()
+    touched = changed(outcome, newsroom.out)
+    assert "categoria/ciencia/rss.xml" in touched
+    assert "categoria/deportes/rss.xml" in touched
+    assert "ciencia-en/feed.json" in touched  # a selection, not a fan-out
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_a_new_spelling_of_a_value_joins_its_feed_and_the_first_spelling_keeps_the_title(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.records.append(record(20, ["ciencia"]))
+    newsroom.build()
+    written = files(newsroom.out)
+    assert written == newsroom.fresh()
+    assert b"Noticias: Ciencia<" in written["categoria/ciencia/rss.xml"]
+    assert b"n/20.shtml" in written["categoria/ciencia/rss.xml"]
+
+
+def test_the_fan_outs_worked_out_again_from_the_changes_are_those_of_all_the_values(
+    newsroom: Newsroom,
+) -> None:
+    site = newsroom.site(newsroom.out)
+    with SiteIndex(newsroom.root / "index" / "site-index.sqlite3") as index:
+        before = fan_outs(site, index)
+    # A new spelling of a value, a new value and another spelling of it, a value gone.
+    newsroom.records[0]["categories"] = ["CIENCIA", "Economía"]
+    newsroom.records.append(record(30, ["economia"], "Nadia"))
+    newsroom.records = [r for r in newsroom.records if r["categories"] != ["Cultura"]]
+    newsroom.source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in newsroom.records)
+    )
+    with SiteIndex(newsroom.root / "index" / "site-index.sqlite3") as index:
+        read_into(index, [newsroom.source], site.settings, [])
+        assert fan_outs_after(site, index, before, index.changes()) == fan_outs(site, index)
+
+
+def test_a_fan_out_value_whose_last_article_goes_has_its_feed_removed(
+    newsroom: Newsroom,
+) -> None:
+    newsroom.records = [r for r in newsroom.records if r["categories"] != ["Cultura"]]
+    outcome = newsroom.build()
+    assert newsroom.out / "categoria" / "cultura" / "rss.xml" in outcome.removed
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_sources_read_in_another_order_name_a_fan_out_feed_by_the_new_first_spelling(
+    tmp_path: Path,
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(record(1, ["economia"])) + "\n")
+    second.write_text(json.dumps(record(2, ["Economía"])) + "\n")
+    site = Newsroom(tmp_path, []).site(tmp_path / "public")
+    publish(site, [first, second], cache=tmp_path / "index")
+    feed = tmp_path / "public" / "categoria" / "economia" / "rss.xml"
+    assert b"Noticias: economia<" in feed.read_bytes()
+    publish(site, [second, first], cache=tmp_path / "index")
+    assert "Noticias: Economía<".encode() in feed.read_bytes()
+
+
+# -- what is not taken on trust --------------------------------------------------------
+
+
+def test_a_deleted_file_of_a_feed_no_change_reached_is_written_again(newsroom: Newsroom) -> None:
+    (newsroom.out / "categoria" / "ciencia" / "archive" / "1" / "atom.xml").unlink()
+    (newsroom.out / "autor" / "maria" / "atom.xml").unlink()
+    outcome = newsroom.build()
+    assert changed(outcome, newsroom.out) == [
+        "autor/maria/atom.xml",
+        "categoria/ciencia/archive/1/atom.xml",
+    ]
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_a_file_edited_behind_our_back_with_its_size_and_time_kept_is_repaired(
+    newsroom: Newsroom,
+) -> None:
+    # The change time gives it away: no program can set it back, as touch does the
+    # modification time.
+    path = newsroom.out / "autor" / "maria" / "atom.xml"
+    data = path.read_bytes()
+    status = path.stat()
+    with path.open("r+b") as file:
+        file.seek(data.index(b"Noticia"))
+        file.write(b"NOTICIA")
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert path.stat().st_size == status.st_size
+    outcome = newsroom.build()
+    assert changed(outcome, newsroom.out) == ["autor/maria/atom.xml"]
+    assert path.read_bytes() == data
+
+
+def test_a_file_put_in_place_of_ours_with_its_size_and_time_is_repaired(
+    newsroom: Newsroom,
+) -> None:
+    path = newsroom.out / "categoria" / "cultura" / "rss.xml"
+    data = path.read_bytes()
+    status = path.stat()
+    other = path.with_name("other")
+    other.write_bytes(data.upper()[: len(data)])
+    os.utime(other, ns=(status.st_atime_ns, status.st_mtime_ns))
+    other.replace(path)
+    outcome = newsroom.build()
+    assert changed(outcome, newsroom.out) == ["categoria/cultura/rss.xml"]
+    assert path.read_bytes() == data
+
+
+def test_a_file_copied_with_its_bytes_is_not_written_again(newsroom: Newsroom) -> None:
+    path = newsroom.out / "categoria" / "cultura" / "rss.xml"
+    copy = path.with_name("copy")
+    copy.write_bytes(path.read_bytes())
+    copy.replace(path)
+    outcome = newsroom.build()
+    assert outcome.changed == []
+
+
+def test_a_setting_changed_checks_every_feed(newsroom: Newsroom) -> None:
+    newsroom.title = "Titulares"
+    outcome = newsroom.build()
+    assert len(outcome.changed) == len(files(newsroom.out))
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_after_a_run_that_began_writing_and_did_not_end_every_feed_is_checked(
+    newsroom: Newsroom,
+) -> None:
+    # A killed run may have left any document written from other input than the
+    # index's log says: the index forgets the last run's state before the first write.
+    with SiteIndex(newsroom.root / "index" / "site-index.sqlite3") as index:
+        index.begin_publishing()
+    path = newsroom.out / "autor" / "maria" / "atom.xml"
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"Noticia", b"Vieja"))  # as another input made it
+    with SiteIndex(newsroom.root / "index" / "site-index.sqlite3") as index:
+        index.record([replace_status(index.documents()["autor/maria/atom.xml"], path)])
+    outcome = newsroom.build()
+    assert changed(outcome, newsroom.out) == ["autor/maria/atom.xml"]
+    assert path.read_bytes() == good
+
+
+def replace_status(state: DocumentState, path: Path) -> DocumentState:
+    """`state` with the status of the file at `path` now, as if we had written it."""
+    status = path.stat()
+    return replace(
+        state,
+        digest=b"\0" * 32,
+        size=status.st_size,
+        mtime_ns=status.st_mtime_ns,
+        ctime_ns=status.st_ctime_ns,
+        inode=status.st_ino,
+    )
+
+
+# -- temporary files ---------------------------------------------------------------------
+
+
+def test_a_temporary_file_deep_in_the_site_is_removed_after_a_run_that_did_not_end(
+    newsroom: Newsroom,
+) -> None:
+    left = newsroom.out / "categoria" / "ciencia" / "archive" / "1" / ".rss.xml.x.newsfeed-tmp"
+    left.write_bytes(b"half")
+    begin_writing_documents(newsroom.out)
+    newsroom.build()
+    assert not left.exists()
+    assert (newsroom.out / LOCK_NAME).stat().st_size == 0
+
+
+def test_the_lock_file_is_empty_after_a_run_that_wrote(newsroom: Newsroom) -> None:
+    newsroom.records.append(record(20, ["Deportes"]))
+    assert newsroom.build().changed
+    assert (newsroom.out / LOCK_NAME).stat().st_size == 0
