@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from . import _memo
 from ._walk import walk_bytes, walk_tree
 from .findings import Finding, Level
 from .jsonfeed import is_json_document, validate_json_feed
@@ -68,6 +69,8 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     The tree is not modified (the schema check of an Atom entry briefly points
     the entry's children at a stand-in parent, as lxml does to validate a
     subtree, and puts them back before returning), so it must not be read by
-    another thread meanwhile.
+    another thread meanwhile. An item or entry this process has found clean
+    before, the same in the same context, has only its contextual checks run
+    again (a publisher checks each article in several documents).
     """
-    return walk_tree(root)
+    return walk_tree(root, clean=_memo.IN_PROCESS)

@@ -34,7 +34,7 @@ from ._values import (
 from .xml import step_name
 
 ENTRY = A + "entry"
-_ID, _TITLE, _UPDATED, _PUBLISHED = A + "id", A + "title", A + "updated", A + "published"
+ID, _TITLE, _UPDATED, _PUBLISHED = A + "id", A + "title", A + "updated", A + "published"
 _AUTHOR, _CONTRIBUTOR, _LINK, _CATEGORY = (
     A + "author",
     A + "contributor",
@@ -51,9 +51,9 @@ _GENERATOR, _ICON, _LOGO, _SOURCE = A + "generator", A + "icon", A + "logo", A +
 _NAME, _EMAIL, _URI = A + "name", A + "email", A + "uri"
 _XHTML_DIV = f"{{{XHTML_NS}}}div"
 
-FEED_SINGLE = frozenset({_ID, _TITLE, _UPDATED, _GENERATOR, _ICON, _LOGO, _RIGHTS, _SUBTITLE})
-ENTRY_SINGLE = frozenset({_ID, _TITLE, _UPDATED, _PUBLISHED, _CONTENT, _RIGHTS, _SOURCE, SUMMARY})
-REQUIRED = (_ID, _TITLE, _UPDATED)
+FEED_SINGLE = frozenset({ID, _TITLE, _UPDATED, _GENERATOR, _ICON, _LOGO, _RIGHTS, _SUBTITLE})
+ENTRY_SINGLE = frozenset({ID, _TITLE, _UPDATED, _PUBLISHED, _CONTENT, _RIGHTS, _SOURCE, SUMMARY})
+REQUIRED = (ID, _TITLE, _UPDATED)
 TEXT_TYPES = frozenset({"text", "html", "xhtml"})
 
 
@@ -67,7 +67,6 @@ class Part:
         "feed_level",
         "has_author",
         "has_self",
-        "id",
         "report",
         "scope",
         "seen",
@@ -83,13 +82,10 @@ class Part:
         self.content: etree._Element | None = None
         self.has_author = False
         self.has_self = False
-        self.id: str | None = None
 
 
 def _check_id(element: etree._Element, part: Part) -> None:
     value = text_of(element)
-    if part.id is None:
-        part.id = value
     problem = id_problem(value)
     if problem is None and atom_iri_problem(value) is not None:
         problem = "InvalidIRI", "must be a valid IRI"
@@ -258,7 +254,7 @@ def _check_source(element: etree._Element, part: Part) -> None:
 PartCheck = Callable[[etree._Element, Part], None]
 
 FEED_CHECKS: dict[str, PartCheck] = {
-    _ID: _check_id,
+    ID: _check_id,
     _TITLE: _check_text_construct,
     _UPDATED: _check_date,
     _AUTHOR: _check_person,
@@ -272,7 +268,7 @@ FEED_CHECKS: dict[str, PartCheck] = {
     _SUBTITLE: _check_text_construct,
 }
 ENTRY_CHECKS: dict[str, PartCheck] = {
-    _ID: _check_id,
+    ID: _check_id,
     _TITLE: _check_text_construct,
     _UPDATED: _check_date,
     _PUBLISHED: _check_date,

@@ -81,7 +81,7 @@ class Report:
     that the walk may free the entry (see `_walk`).
     """
 
-    __slots__ = ("_cap", "_mark", "_pending", "_placed", "_settled", "freed")
+    __slots__ = ("_cap", "_mark", "_pending", "_placed", "_settled", "found", "freed")
 
     def __init__(self) -> None:
         self._pending: list[_Pending] = []
@@ -90,6 +90,9 @@ class Report:
         self.freed: Freed | None = None  # the numbering of siblings freed by the walk
         self._cap = Cap()
         self._mark = 0
+        # Every error and warning of the checks, listed or past its cap: an
+        # entry whose checks left it unchanged found nothing (see `_memo`).
+        self.found = 0
 
     def error(
         self,
@@ -123,6 +126,7 @@ class Report:
         attr: str | None,
         line: int | None,
     ) -> None:
+        self.found += 1
         if self._cap.keep(level, code):
             self._pending.append((level, code, message, element, attr, scope, line))
 

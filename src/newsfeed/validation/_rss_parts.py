@@ -28,14 +28,13 @@ _DAYS = frozenset(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satu
 class Part:
     """What the checks of the channel or of one item learn about it."""
 
-    __slots__ = ("guid", "has_self", "report", "scope", "seen")
+    __slots__ = ("has_self", "report", "scope", "seen")
 
     def __init__(self, report: Report, scope: Scope) -> None:
         self.report = report
         self.scope = scope
         self.seen: set[str] = set()
         self.has_self = False
-        self.guid: etree._Element | None = None
 
 
 PartCheck = Callable[[etree._Element, "Part"], None]

@@ -24,6 +24,7 @@ from lxml import etree
 
 from newsfeed.rules import ATOM_NS, ITUNES_ELEMENTS, PODCAST_ELEMENTS
 
+from ._memo import CleanEntries, Context
 from ._report import Entries, Place, Report
 from .atom import AtomWalk
 from .findings import Finding
@@ -52,6 +53,16 @@ class _Checks(Protocol):
     def finish(self) -> list[Finding]: ...
 
 
+class _FormatChecks(Protocol):
+    def metadata(self, child: etree._Element) -> None: ...
+
+    def context(self) -> Context: ...
+
+    def entry(self, entry: etree._Element, place: Place, known_clean: bool = False) -> bool: ...
+
+    def finish(self) -> list[Finding]: ...
+
+
 class _Reporting(Protocol):
     report: Report
 
@@ -60,7 +71,8 @@ _R = TypeVar("_R", bound=_Reporting)
 
 
 class _Feed:
-    """The checks of one document, fed by either walk."""
+    """The checks of one document, fed by either walk; `clean` are the entries
+    found clean before, whose entry-local checks are not run again (see `_memo`)."""
 
     def __init__(
         self,
@@ -68,6 +80,7 @@ class _Feed:
         kind: FeedFormat,
         channel: etree._Element | None,
         freed: FreedChildren | None = None,
+        clean: CleanEntries | None = None,
     ):
         self.root = root
         self.kind = kind
@@ -75,7 +88,8 @@ class _Feed:
         self._freed = freed
         self.entry_tag = _ENTRY_TAGS[kind]
         self._entries = Entries(channel if channel is not None else root)
-        self._format: _Checks
+        self._clean = clean
+        self._format: _FormatChecks
         if kind == "rss":
             self._format = RssWalk(root, channel, freed)
         else:
@@ -89,9 +103,17 @@ class _Feed:
     def entry(self, entry: etree._Element) -> None:
         self._entries.count += 1
         place = Place(self._entries)
-        self._format.entry(entry, place)
+        clean = self._clean
+        key = None if clean is None else clean.key(entry, self._format.context())
+        if clean is not None and clean.seen(key):
+            # Remembered only without an element of the extensions.
+            self._format.entry(entry, place, known_clean=True)
+            return
+        found_nothing = self._format.entry(entry, place)
         # One search for both namespaces: most entries have neither.
         if not _uses(entry, _EXTENSION_TAGS):
+            if found_nothing and clean is not None:
+                clean.add(key)
             return
         if _uses(entry, ITUNES_ELEMENTS):
             self._itunes_checks().entry(entry, place)
@@ -139,16 +161,21 @@ def _channel_of(root: etree._Element, kind: FeedFormat) -> etree._Element | None
     return root.find("channel") if kind == "rss" else root
 
 
-def walk_tree(root: etree._Element, freed: FreedChildren | None = None) -> list[Finding]:
+def walk_tree(
+    root: etree._Element,
+    freed: FreedChildren | None = None,
+    clean: CleanEntries | None = None,
+) -> list[Finding]:
     """The findings of a parsed `<rss>` or Atom `<feed>` (or the root's error);
-    `freed` are the children of `<rss>` the walk over bytes has freed."""
+    `freed` are the children of `<rss>` the walk over bytes has freed, `clean`
+    the entries found clean before (see `_memo`)."""
     kind = detect_format(root)
     if kind is None:
         findings = [*entity_findings(root), root_finding(root)]
         findings.sort(key=Finding.sort_key)
         return findings
     channel = _channel_of(root, kind)
-    feed = _Feed(root, kind, channel, freed)
+    feed = _Feed(root, kind, channel, freed, clean)
     if channel is not None:
         for child in channel.iterchildren(etree.Element):
             if child.tag == feed.entry_tag:

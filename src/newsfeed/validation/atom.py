@@ -35,6 +35,7 @@ from ._atom_parts import (
     ENTRY_SINGLE,
     FEED_CHECKS,
     FEED_SINGLE,
+    ID,
     REQUIRED,
     SUMMARY,
     TEXT_TYPES,
@@ -43,10 +44,12 @@ from ._atom_parts import (
     check_language,
 )
 from ._atom_schema import give_back, report_schema_errors, take_schema
+from ._memo import Context
 from ._report import (
     Place,
     Report,
     Scope,
+    text_of,
 )
 from .findings import MAX_FINDINGS_PER_CODE, Finding
 from .xml import line_of, step_name
@@ -77,11 +80,16 @@ def _check_unexpected_text(
 _CONTENT_NEEDS_NO_SUMMARY = re.compile(r"(?:text/.*|.*[/+]xml)(?:;.*)?\Z", re.IGNORECASE)
 
 
+def _entry_id(entry: etree._Element) -> str | None:
+    """The entry's id: the text of its first atom:id."""
+    first = entry.find(ID)
+    return None if first is None else text_of(first)
+
+
 def _check_entry(entry: etree._Element, scope: Scope, report: Report, feed: Part) -> None:
     part = Part(report, scope, base_of(entry, feed.base), False)
     check_language(entry, part)
     CHILDREN.all(entry, part, ENTRY_CHECKS, ENTRY_SINGLE)
-    scope.entry_id = part.id
     _require(entry, part)
     if not part.has_author and not feed.has_author:
         report.error(
@@ -134,7 +142,15 @@ class AtomWalk:
             )
         CHILDREN.one(child, self._feed, self._part, FEED_CHECKS, FEED_SINGLE)
 
-    def entry(self, entry: etree._Element, place: Place) -> None:
+    def context(self) -> Context:
+        """What the entry-local checks of an entry read of the feed (see `_memo`)."""
+        return ("atom", self._part.base, self._part.has_author)
+
+    def entry(self, entry: etree._Element, place: Place, known_clean: bool = False) -> bool:
+        """Check an entry: its entry-local checks (`_check_entry` and the schema)
+        unless it is `known_clean` (see `_memo`), then its contextual ones
+        (its place, a duplicate id, text after it). Whether the entry-local
+        checks found nothing."""
         report = self.report
         report.begin()
         self._entries += 1
@@ -142,12 +158,8 @@ class AtomWalk:
         self._last = place
         if (entry.tail or "").strip():
             self._stray_tail = True
-        # The entry's findings take its id when they are resolved, after its checks.
-        scope = Scope()
-        _check_entry(entry, scope, report, self._part)
-        if not scope.failed and not self._schema.validate(entry):
-            children = list(entry.iterchildren(etree.Element))
-            report_schema_errors(self._schema.error_log, entry, children, scope, report)
+        scope = Scope(_entry_id(entry))
+        clean = known_clean or self._check_locally(entry, scope)
         entry_id = scope.entry_id
         if entry_id:
             if entry_id in self._first_line:
@@ -157,6 +169,16 @@ class AtomWalk:
             else:
                 self._first_line[entry_id] = line_of(entry)
         report.settle(entry, place)
+        return clean
+
+    def _check_locally(self, entry: etree._Element, scope: Scope) -> bool:
+        report = self.report
+        found = report.found
+        _check_entry(entry, scope, report, self._part)
+        if not scope.failed and not self._schema.validate(entry):
+            children = list(entry.iterchildren(etree.Element))
+            report_schema_errors(self._schema.error_log, entry, children, scope, report)
+        return report.found == found
 
     def finish(self) -> list[Finding]:
         report, feed, scope = self.report, self._feed, self._scope

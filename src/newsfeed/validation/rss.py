@@ -14,6 +14,7 @@ from ._extensions import (
     check_type_attr,
     check_url_attr,
 )
+from ._memo import Context
 from ._report import (
     ChildChecks,
     Place,
@@ -101,8 +102,6 @@ def _check_enclosure(element: etree._Element, part: Part) -> None:
 
 
 def _check_guid(element: etree._Element, part: Part) -> None:
-    if part.guid is None:
-        part.guid = element
     value = text_of(element)
     permalink = element.get("isPermaLink", "true")
     if permalink not in ("true", "false"):
@@ -307,6 +306,24 @@ def _check_root(
     return channel
 
 
+def _check_item(
+    item: etree._Element, guid: etree._Element | None, report: Report, scope: Scope
+) -> None:
+    """The entry-local checks of an item: its children, and what it must contain."""
+    item_part = Part(report, scope)
+    _CHILDREN.all(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
+    seen = item_part.seen
+    if "title" not in seen and "description" not in seen:
+        report.error(
+            item,
+            "ItemMustContainTitleOrDescription",
+            "item must contain either title or description",
+            scope,
+        )
+    if guid is None:
+        report.warning(item, "MissingGuid", "item should contain a guid element", scope)
+
+
 class RssWalk:
     """The checks of an `<rss>` document, given its channel's children one at a
     time in document order (see `_walk`): the channel's own as `metadata`, its
@@ -333,27 +350,24 @@ class RssWalk:
         assert self._channel is not None
         _CHILDREN.one(child, self._channel, self._part, _CHANNEL_CHECKS, _CHANNEL_SINGLE)
 
-    def entry(self, item: etree._Element, place: Place) -> None:
+    def context(self) -> Context:
+        """What the entry-local checks of an item read of the channel: nothing (see `_memo`)."""
+        return ("rss",)
+
+    def entry(self, item: etree._Element, place: Place, known_clean: bool = False) -> bool:
+        """Check an item: its entry-local checks (`_check_item`) unless it is
+        `known_clean` (see `_memo`), then its contextual one (a duplicate
+        guid). Whether the entry-local checks found nothing."""
         report = self.report
         report.begin()
-        # The item's findings take its guid when they are resolved, after its checks.
-        scope = Scope()
-        item_part = Part(report, scope)
-        _CHILDREN.all(item, item_part, _ITEM_CHECKS, _ITEM_SINGLE)
-        guid = item_part.guid
+        guid = item.find("guid")  # the first: the item's guid, as `_check_guid` sees it
         guid_text = text_of(guid) if guid is not None else ""
-        scope.entry_id = guid_text or None
-        seen = item_part.seen
-        if "title" not in seen and "description" not in seen:
-            report.error(
-                item,
-                "ItemMustContainTitleOrDescription",
-                "item must contain either title or description",
-                scope,
-            )
-        if guid is None:
-            report.warning(item, "MissingGuid", "item should contain a guid element", scope)
-        elif guid_text:
+        scope = Scope(guid_text or None)
+        found = report.found
+        if not known_clean:
+            _check_item(item, guid, report, scope)
+        clean = report.found == found
+        if guid is not None and guid_text:
             guids = self._guids
             if guid_text in guids:
                 first = guids[guid_text]
@@ -369,6 +383,7 @@ class RssWalk:
             else:
                 guids[guid_text] = line_of(guid)
         report.settle(item, place)
+        return clean
 
     def finish(self) -> list[Finding]:
         report, scope = self.report, self._scope
