@@ -110,9 +110,16 @@ def _publish_indexed(
 ) -> Outcome:
     outcome = Outcome(problems=problems)
     progress = progress or Progress(enabled=False)
+    jobs = jobs or os.cpu_count() or 1
     with opened(path) as index:
         read_into(
-            index, sources, site.settings, outcome.problems, encoding=encoding, progress=progress
+            index,
+            sources,
+            site.settings,
+            outcome.problems,
+            encoding=encoding,
+            progress=progress,
+            jobs=jobs,
         )
         outcome.skipped = sum(p.level == "error" for p in outcome.problems)
         if outcome.unreadable:
@@ -120,7 +127,7 @@ def _publish_indexed(
         elif strict and outcome.skipped:
             outcome.stopped = "strict"
         else:
-            _Publisher(site, index, outcome, jobs or os.cpu_count() or 1, progress).run()
+            _Publisher(site, index, outcome, jobs, progress).run()
     return outcome
 
 
