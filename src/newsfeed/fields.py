@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -217,10 +218,21 @@ def _date_codec(name: str) -> _Codec:
     return name, datetime.isoformat, datetime.fromisoformat
 
 
+def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of an instance of the dataclass `cls`, in the order of its fields: those
+    of `Author` and `Image` are plain values, which `dataclasses.astuple` would copy deeply,
+    at several times the cost."""
+    return operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+
+_AUTHOR_VALUES = _values_of(Author)
+_IMAGE_VALUES = _values_of(Image)
+
+
 def _authors_codec(name: str) -> _Codec:
     return (
         name,
-        lambda authors: tuple(dataclasses.astuple(a) for a in authors),
+        lambda authors: tuple(_AUTHOR_VALUES(a) for a in authors),
         lambda values: tuple(Author(*a) for a in values),
     )
 
@@ -228,7 +240,7 @@ def _authors_codec(name: str) -> _Codec:
 def _image_codec(name: str) -> _Codec:
     return (
         name,
-        lambda image: None if image is None else dataclasses.astuple(image),
+        lambda image: None if image is None else _IMAGE_VALUES(image),
         lambda values: None if values is None else Image(*values),
     )
 

@@ -15,8 +15,11 @@ problem is reported as reading everything again would, in the same order.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import pickle
+import signal
 import stat
 import time
 from bisect import bisect_right
@@ -24,9 +27,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TypeAlias
+from typing import BinaryIO, NoReturn, TypeAlias
 
-from newsfeed.index import SiteIndex, SourceRead
+from newsfeed.index import SiteIndex, SourceRead, Stored, stored
 from newsfeed.model import Article, FeedSettings, Problem, RawRecord, Reading, SourceError
 from newsfeed.progress import Progress
 from newsfeed.records import RecordReader, gc_paused
@@ -46,6 +49,11 @@ from newsfeed.version import __version__
 #: within the same tick of the file system's clock: its bytes are compared, not its time.
 _RACY_NS = 2_000_000_000
 _CHUNK = 1 << 20
+#: With more than one job, a file with this many bytes to read is read (and its articles
+#: made ready to store) in a forked process, while this one writes them into the index.
+FORK_FROM = 1 << 20
+#: Articles the reading process sends at a time: few enough to keep little in memory.
+_BATCH = 64
 
 #: What `publish` takes besides `Sources`: Articles made elsewhere.
 Input: TypeAlias = "Sources | Iterable[Article]"
@@ -85,9 +93,11 @@ def read_into(
     *,
     encoding: str = "utf-8",
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> None:
     """Bring `index` up to date with `sources`; every problem of reading them, as reading
-    them all again would give, goes to `problems`."""
+    them all again would give, goes to `problems`. With more than one of `jobs`, a large
+    file is read in a second process (`FORK_FROM`), with the same result."""
     if not known_encoding(encoding, problems):
         return
     index.adopt_salt(salt(settings, encoding))
@@ -98,7 +108,7 @@ def read_into(
     progress.start("reading", len(parts), "sources")
     with gc_paused():
         for ordinal, part in enumerate(parts):
-            _read_part(index, ordinal, part, settings, encoding, progress)
+            _read_part(index, ordinal, part, settings, encoding, progress, jobs)
             progress.advance()
     progress.finish()
     shown = 0
@@ -166,10 +176,11 @@ def _read_part(
     settings: FeedSettings,
     encoding: str,
     progress: Progress,
+    jobs: int,
 ) -> None:
     source = part.part
     if isinstance(source, SourceFile):
-        _read_file(index, ordinal, part.key, source, settings, encoding, progress)
+        _read_file(index, ordinal, part.key, source, settings, encoding, progress, jobs)
         return
     reader = RecordReader(settings, unique_ids=False)
     problems: list[Problem] = []
@@ -189,6 +200,7 @@ def _read_file(
     settings: FeedSettings,
     encoding: str,
     progress: Progress,
+    jobs: int,
 ) -> None:
     reader = RecordReader(settings, unique_ids=False)
     problems: list[Problem] = []
@@ -253,6 +265,8 @@ def _read_file(
         first,
         append=first > 0,
         file=(status, checked, digest, at_end),
+        forked=jobs > 1 and hasattr(os, "fork") and status.st_size - read.offset >= FORK_FROM,
+        position=read,
     )
 
 
@@ -269,14 +283,16 @@ def _replace(
     append: bool = False,
     file: tuple[os.stat_result, int, bytes | None, Callable[[bool], Position | None]]
     | None = None,
+    forked: bool = False,
+    position: Position | None = None,
 ) -> None:
     marks: list[int] = []
 
-    def counted() -> Iterator[Article]:
-        for article in articles:
+    def counted(rows: Iterator[Stored]) -> Iterator[Stored]:
+        for row in rows:
             marks.append(len(problems))
             progress.count()
-            yield article
+            yield row
 
     def finish() -> SourceRead:
         complete = not any(isinstance(p, SourceError) for p in problems)
@@ -299,7 +315,97 @@ def _replace(
             resume,
         )
 
-    index.replace_source(key, ordinal, counted(), finish, append=append)
+    if not forked:
+        made = (stored(article) for article in articles)
+        index.replace_source(key, ordinal, counted(made), finish, append=append)
+        return
+    with _forked(articles, problems, reader, position) as received:
+        index.replace_source(key, ordinal, counted(received), finish, append=append)
+
+
+@contextlib.contextmanager
+def _forked(
+    articles: Iterable[Article], problems: list[Problem], reader: RecordReader, at: Position | None
+) -> Iterator[Iterator[Stored]]:
+    """`articles` as `stored` makes them, made in a forked process while this one stores
+    them: each comes after the problems found up to it (added to `problems`), and after
+    the last, `reader` and `at` are as reading them here would have left them."""
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(readable)
+        _read_forked(writable, articles, problems, reader, at)
+    os.close(writable)
+    try:
+        with os.fdopen(readable, "rb") as received:
+            yield _received(received, problems, reader, at)
+    finally:
+        # Done, or this process failed (a full disk): the reader is not needed any more.
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
+def _read_forked(
+    writable: int,
+    articles: Iterable[Article],
+    problems: list[Problem],
+    reader: RecordReader,
+    at: Position | None,
+) -> NoReturn:
+    """The forked process: send batches of (stored article, the problems before it), then
+    what is left: the last problems, and the reader's and the position's state."""
+    code = 1
+    try:
+        # It holds nothing but its pipe: a lock of the parent's outlives no killed parent.
+        os.closerange(3, writable)
+        os.closerange(writable + 1, os.sysconf("SC_OPEN_MAX"))
+        with os.fdopen(writable, "wb") as sink:
+            try:
+                batch: list[tuple[Stored, list[Problem]]] = []
+                for article in articles:
+                    batch.append((stored(article), problems[:]))
+                    problems.clear()
+                    if len(batch) == _BATCH:
+                        pickle.dump((batch, None), sink, pickle.HIGHEST_PROTOCOL)
+                        batch = []
+                state = None if at is None else (at.offset, at.line, at.columns, at.whole)
+                end = (problems, reader.records_without_id, reader.reported_unknown, state)
+                pickle.dump((batch, end), sink, pickle.HIGHEST_PROTOCOL)
+                code = 0
+            except Exception as error:  # raised again in the parent
+                try:
+                    failure = pickle.dumps(error, pickle.HIGHEST_PROTOCOL)
+                except Exception:  # one that cannot be sent is named
+                    failure = pickle.dumps(RuntimeError(repr(error)), pickle.HIGHEST_PROTOCOL)
+                sink.write(failure)
+    finally:
+        os._exit(code)  # never the parent's cleanup: its index, its files
+
+
+def _received(
+    received: BinaryIO,
+    problems: list[Problem],
+    reader: RecordReader,
+    at: Position | None,
+) -> Iterator[Stored]:
+    while True:
+        try:
+            message = pickle.load(received)
+        except EOFError:
+            raise RuntimeError("the process reading a source ended before its end") from None
+        if isinstance(message, BaseException):
+            raise message
+        batch, end = message
+        for row, found in batch:
+            problems.extend(found)
+            yield row
+        if end is not None:
+            found, reader.records_without_id, unknown, state = end
+            problems.extend(found)
+            reader.reported_unknown.update(unknown)
+            if at is not None:
+                at.offset, at.line, at.columns, at.whole = state
+            return
 
 
 def _digests(path: Path, prefix_size: int | None) -> tuple[bytes | None, bytes | None]:

@@ -39,7 +39,15 @@ from newsfeed.index._database import (
 from newsfeed.index._documents import Documents, DocumentState
 from newsfeed.index._feeds import Entries, Entry, Feeds
 from newsfeed.index._sources import SourceRead, Sources, SourceState
-from newsfeed.index._stored import AUTHOR, CATEGORY, LANGUAGE, article_digest, order_key
+from newsfeed.index._stored import (
+    AUTHOR,
+    CATEGORY,
+    LANGUAGE,
+    Stored,
+    article_digest,
+    order_key,
+    stored,
+)
 
 __all__ = [
     "AUTHOR",
@@ -55,10 +63,12 @@ __all__ = [
     "SiteIndex",
     "SourceRead",
     "SourceState",
+    "Stored",
     "article_digest",
     "order_key",
     "remove",
     "remove_abandoned_temporaries",
+    "stored",
 ]
 
 

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsfeed.index._database import Database
-from newsfeed.index._stored import encoded, facets_of, order_key, problem_of, problem_values
-from newsfeed.model import Article, InputError, Place, Problem
+from newsfeed.index._stored import Stored, packed, problem_of, problem_values
+from newsfeed.model import InputError, Place, Problem
 from newsfeed.sources.position import Position
+
+#: marshal's version without references to objects met earlier: the bytes of a value
+#: then do not depend on which of its parts are one object.
+_NO_REFERENCES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,13 +131,14 @@ class Sources(Database):
         self,
         key: str,
         ordinal: int,
-        articles: Iterable[Article],
+        articles: Iterable[Stored],
         finish: Any,
         *,
         append: bool = False,
     ) -> None:
-        """Replace the articles of source `key` with `articles` (or, with `append`, add them
-        after those it has), in one transaction; `finish()` then gives the `SourceRead`."""
+        """Replace the articles of source `key` with `articles`, as `stored` makes them (or,
+        with `append`, add them after those it has), in one transaction; `finish()` then
+        gives the `SourceRead`."""
         with self.transaction() as db:
             row = db.execute(
                 "SELECT id, next_seq, problems, without_id FROM sources WHERE key = ?", (key,)
@@ -176,7 +181,8 @@ class Sources(Database):
                     (
                         (read.resume.offset, read.resume.line, read.resume.columns),
                         sorted(read.unknown_reported),
-                    )
+                    ),
+                    _NO_REFERENCES,
                 )
             )
             db.execute(
@@ -193,36 +199,26 @@ class Sources(Database):
                     resume,
                     seq,
                     old_without_id + read.without_id,
-                    marshal.dumps(problems),
+                    marshal.dumps(problems, _NO_REFERENCES),
                     int(read.complete),
                     source,
                 ),
             )
             self._settle(db)
 
-    def _insert(self, db: sqlite3.Connection, source: int, seq: int, article: Article) -> None:
-        digest, stored = encoded(article)
-        order = order_key(article)
-        entry_id = article.id.encode("utf-8", "surrogatepass")
+    def _insert(self, db: sqlite3.Connection, source: int, seq: int, article: Stored) -> None:
+        entry_id, order, place_source, place_position, values, facets = article
+        digest, kept = packed(values)
         article_row = db.execute(
             "INSERT INTO articles (source, seq, entry_id, order_key, live, digest, "
             "place_source, place_position, vals) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
-            (
-                source,
-                seq,
-                entry_id,
-                order,
-                digest,
-                article.place.source,
-                article.place.position,
-                stored,
-            ),
+            (source, seq, entry_id, order, digest, place_source, place_position, kept),
         ).lastrowid
         db.executemany(
             "INSERT INTO facets VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
             [
                 (kind, value, order, entry_id, article_row, digest, spelling, source, seq, slot)
-                for slot, (kind, value, spelling) in enumerate(facets_of(article))
+                for slot, (kind, value, spelling) in enumerate(facets)
             ],
         )
 

@@ -140,12 +140,19 @@ def _publish_indexed(
 ) -> Outcome:
     outcome = Outcome(problems=problems)
     progress = progress or Progress(enabled=False)
+    jobs = jobs or os.cpu_count() or 1
     with opened(path) as index:
         # An index that knows no run that published (a first run, an index built again,
         # a build without one) knows nothing of the runs before either.
         remove_stale_temporaries(site.out, everywhere=index.published() is None)
         read_into(
-            index, sources, site.settings, outcome.problems, encoding=encoding, progress=progress
+            index,
+            sources,
+            site.settings,
+            outcome.problems,
+            encoding=encoding,
+            progress=progress,
+            jobs=jobs,
         )
         outcome.skipped = sum(p.level == "error" for p in outcome.problems)
         if outcome.unreadable:
@@ -153,7 +160,7 @@ def _publish_indexed(
         elif strict and outcome.skipped:
             outcome.stopped = "strict"
         else:
-            _Publisher(site, index, outcome, jobs or os.cpu_count() or 1, progress).run()
+            _Publisher(site, index, outcome, jobs, progress).run()
     return outcome
 
 

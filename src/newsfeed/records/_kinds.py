@@ -20,7 +20,6 @@ from newsfeed.model import Place
 from newsfeed.records._objects import authors, image
 from newsfeed.records._record import Reader, Record, RecordRejected, kind_of, plain, shown
 from newsfeed.rules import (
-    http_uri,
     id_problem,
     id_scheme,
     iri_to_uri,
@@ -55,7 +54,7 @@ def _id(record: Record, field: Field, value: Any) -> tuple[str, str, bool]:
         if id_scheme(article_id) is None:
             # Opaque text (`ja-2026-0088`, `wp:123`): Atom needs an IRI.
             return article_id, tag_uri(domain, published, article_id), False
-        uri = _id_uri(article_id, field.name, record.place)
+        uri = _id_uri(article_id, field.name, record)
         return uri, uri, uri == url
     if url is not None:
         return url, url, True
@@ -63,14 +62,15 @@ def _id(record: Record, field: Field, value: Any) -> tuple[str, str, bool]:
     return made, made, False
 
 
-def _id_uri(article_id: str, name: str, place: Place) -> str:
+def _id_uri(article_id: str, name: str, record: Record) -> str:
     """An id meant as an IRI (it has a scheme ids use), checked as its RFC says and
     written as its URI; anything else rejects the record."""
+    place = record.place
     problem = id_problem(article_id)
     if problem is not None:
         raise RecordRejected(place.error(name, f"{shown(article_id)} {problem[1]}"))
     if article_id[:5].lower() in ("http:", "https"):
-        uri = http_uri(article_id)
+        uri = record.context.http_uri(article_id)
     else:
         uri = iri_to_uri(article_id)
         uri = uri if uri is not None and is_uri(uri) else None
@@ -80,7 +80,7 @@ def _id_uri(article_id: str, name: str, place: Place) -> str:
 
 
 def _url(record: Record, field: Field, value: Any) -> str | None:
-    return _normal(record, field, value, http_uri, "an absolute http(s) URL")
+    return _normal(record, field, value, record.context.http_uri, "an absolute http(s) URL")
 
 
 def _normal(

@@ -9,7 +9,7 @@ from typing import Any
 from newsfeed.dates import get_timezone
 from newsfeed.fields import BY_NAME, FIELDS, Field, Kind
 from newsfeed.model import Author, FeedSettings, Place, Problem, RawRecord
-from newsfeed.rules import feed_domain
+from newsfeed.rules import feed_domain, http_uri
 from newsfeed.text import plain_text
 
 
@@ -27,12 +27,23 @@ class Context:
 
     def __init__(self, settings: FeedSettings, readers: Mapping[Kind, Reader]) -> None:
         self.settings = settings
-        self.readers = readers
+        #: The reader of each field, by its name (an enum member hashes in Python, slowly).
+        self.readers: dict[str, Reader] = {f.name: readers[f.kind] for f in FIELDS}
         self.tz: tzinfo = get_timezone(settings.timezone)
         self.domain = feed_domain(settings.link)
         self.unknown_reported: set[tuple[str, str]] = set()
         self.known_authors: dict[Any, tuple[Author | None, tuple[tuple[str | None, str], ...]]]
         self.known_authors = {}
+        self._last_uri: tuple[str, str | None] = ("", None)
+
+    def http_uri(self, text: str) -> str | None:
+        """`rules.http_uri` of `text`, kept for the text last asked: most records give their
+        URL twice, as their id too."""
+        last_text, uri = self._last_uri
+        if text != last_text:
+            uri = http_uri(text)
+            self._last_uri = (text, uri)
+        return uri
 
     def report_unknown(self, key: str, place: Place, problems: list[Problem]) -> None:
         if (place.source, key) in self.unknown_reported:
@@ -67,7 +78,7 @@ class Record:
         if field.name in self._read:
             return
         self._read.add(field.name)
-        value = self.context.readers[field.kind](self, field, self.given.get(field.name))
+        value = self.context.readers[field.name](self, field, self.given.get(field.name))
         names = _SPREAD.get(field.name)
         if names is None:
             self.values[field.name] = value
