@@ -94,13 +94,13 @@ def newsroom(tmp_path: Path) -> Newsroom:
 
 
 @pytest.fixture
-def rendered(monkeypatch: pytest.MonkeyPatch) -> list[Format]:
-    """Each document rendered from now on, by format."""
-    formats: list[Format] = []
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, Format]]:
+    """Each document rendered from now on: the URL of its folder, and its format."""
+    formats: list[tuple[str | None, Format]] = []
     real_render = Feed.render
 
     def render(self: Feed, format: Format) -> Document:
-        formats.append(format)
+        formats.append((self.settings.base_url, format))
         return real_render(self, format)
 
     monkeypatch.setattr(Feed, "render", render)
@@ -110,7 +110,9 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[Format]:
 # -- what is looked at again ---------------------------------------------------------
 
 
-def test_a_run_after_no_change_renders_nothing(newsroom: Newsroom, rendered: list[Format]) -> None:
+def test_a_run_after_no_change_renders_nothing(
+    newsroom: Newsroom, rendered: list[tuple[str | None, Format]]
+) -> None:
     outcome = newsroom.build()
     assert rendered == []
     assert outcome.changed == []
@@ -118,7 +120,7 @@ def test_a_run_after_no_change_renders_nothing(newsroom: Newsroom, rendered: lis
 
 
 def test_a_new_article_renders_only_the_feeds_that_take_it_and_the_newest_pages(
-    newsroom: Newsroom, rendered: list[Format]
+    newsroom: Newsroom, rendered: list[tuple[str | None, Format]]
 ) -> None:
     newsroom.records.append(record(20, ["Deportes"], "Luis Paz"))
     outcome = newsroom.build()
@@ -202,6 +204,21 @@ def test_sources_read_in_another_order_name_a_fan_out_feed_by_the_new_first_spel
     assert "Noticias: Economía<".encode() in feed.read_bytes()
 
 
+def test_a_back_dated_article_renders_the_archive_pages_from_its_place_on(
+    newsroom: Newsroom, rendered: list[tuple[str | None, Format]]
+) -> None:
+    # Pages hold 2 entries, oldest first: n-0 and n-1 stay on page 1, which is not
+    # even rendered; the article between n-1 and n-2 shifts every page after it.
+    newsroom.records.append(record(50, ["Cultura"], published="2026-11-02T22:00:00-05:00"))
+    outcome = newsroom.build()
+    written = changed(outcome, newsroom.out)
+    assert [name for name in written if name.startswith("archive/")] == [
+        f"archive/{page}/{name}" for page in (2, 3, 4) for name in ("atom.xml", "rss.xml")
+    ]
+    assert f"{SITE}archive/1/" not in {url for url, _ in rendered}
+    assert files(newsroom.out) == newsroom.fresh()
+
+
 # -- what is not taken on trust --------------------------------------------------------
 
 
@@ -213,6 +230,16 @@ def test_a_deleted_file_of_a_feed_no_change_reached_is_written_again(newsroom: N
         "autor/maria/atom.xml",
         "categoria/ciencia/archive/1/atom.xml",
     ]
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_a_deleted_old_archive_page_of_a_feed_a_change_reached_is_written_again(
+    newsroom: Newsroom,
+) -> None:
+    (newsroom.out / "archive" / "1" / "rss.xml").unlink()
+    newsroom.records.append(record(20, ["Deportes"]))
+    outcome = newsroom.build()
+    assert "archive/1/rss.xml" in changed(outcome, newsroom.out)
     assert files(newsroom.out) == newsroom.fresh()
 
 

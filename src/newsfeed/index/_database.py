@@ -25,8 +25,10 @@ _Opened = TypeVar("_Opened", bound="Database")
 # (`Feeds.changes`): each facet (kind, value) an article gained, lost or flipped
 # `live` on, ('', '') for any article's change, ('*', '') for a change of the
 # sources' order (which decides ties between records and the order of fan-out
-# names). Triggers keep it, so that every change the sources make is in it, in
-# the same transaction; publishing empties it once every document is recorded.
+# names); meta's 'oldest-change' is the order key of the oldest article changed, old
+# or new (`Feeds.oldest_change`). Triggers keep them, so that every change the
+# sources make is in them, in the same transaction; publishing empties them once
+# every document is recorded.
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE sources (
@@ -88,12 +90,18 @@ CREATE TABLE changed (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind
     WITHOUT ROWID;
 CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
+    INSERT INTO meta VALUES ('oldest-change', NEW.order_key)
+        ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
 CREATE TRIGGER article_removed AFTER DELETE ON articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
+    INSERT INTO meta VALUES ('oldest-change', OLD.order_key)
+        ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
 CREATE TRIGGER article_updated AFTER UPDATE ON articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
+    INSERT INTO meta VALUES ('oldest-change', max(OLD.order_key, NEW.order_key))
+        ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
 CREATE TRIGGER facet_added AFTER INSERT ON facets BEGIN
     INSERT OR IGNORE INTO changed VALUES (NEW.kind, NEW.value);

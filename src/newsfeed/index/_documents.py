@@ -114,6 +114,7 @@ class Documents(Database):
         `fan_outs`, and empty the log of changes (`Feeds.changes`) it published."""
         with self.transaction() as db:
             db.execute("DELETE FROM changed")
+            db.execute("DELETE FROM meta WHERE key = 'oldest-change'")
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [("published", site), ("fan-outs", fan_outs)],

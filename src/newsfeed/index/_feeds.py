@@ -100,34 +100,36 @@ class Feeds(Database):
         categories: frozenset[str] = frozenset(),
         authors: frozenset[str] = frozenset(),
         languages: frozenset[str] = frozenset(),
+        limit: int | None = None,
     ) -> Entries:
         """In feed order (newest first, ties by id), the articles with any of `categories`,
-        any of `authors` and any of `languages` (casefolded; empty: any)."""
-        wanted = [
-            (kind, sorted(values)) for kind, values in _kinds(categories, authors, languages)
-        ]
-        if not wanted:
-            return Entries.read(
-                self._db.execute(
-                    "SELECT id, digest FROM articles WHERE live = 1 ORDER BY order_key, entry_id"
-                )
-            )
-        (kind, values), *others = wanted
-        # An article has a facet once per value: only several values can meet it twice.
-        query = [
-            f"SELECT {'DISTINCT' if len(values) > 1 else ''} f.article, f.digest, f.order_key, "
-            "f.entry_id FROM facets f WHERE f.kind = ? AND f.value IN "
-            f"({','.join('?' * len(values))}) AND f.live = 1"
-        ]
-        parameters: list[Any] = [kind, *values]
-        for other_kind, other_values in others:
-            query.append(
-                "AND EXISTS (SELECT 1 FROM facets g WHERE g.article = f.article AND g.kind = ? "
-                f"AND g.value IN ({','.join('?' * len(other_values))}))"
-            )
-            parameters += [other_kind, *other_values]
-        query.append("ORDER BY f.order_key, f.entry_id")
-        return Entries.read(self._db.execute(" ".join(query), parameters))
+        any of `authors` and any of `languages` (casefolded; empty: any); the first
+        `limit` of them if given."""
+        query, parameters = _selected(categories, authors, languages, None)
+        query += " ORDER BY order_key, entry_id"
+        if limit is not None:
+            query += " LIMIT ?"
+            parameters.append(limit)
+        return Entries.read(self._db.execute(query, parameters))
+
+    def count(
+        self,
+        categories: frozenset[str] = frozenset(),
+        authors: frozenset[str] = frozenset(),
+        languages: frozenset[str] = frozenset(),
+        older_than: int | None = None,
+    ) -> int:
+        """How many entries `entries` has, or of them how many have an order key above
+        `older_than` (are older than any article of that key)."""
+        query, parameters = _selected(categories, authors, languages, older_than)
+        (found,) = self._db.execute(f"SELECT count(*) FROM ({query})", parameters).fetchone()
+        return int(found)
+
+    def oldest_change(self) -> int | None:
+        """The order key of the oldest article that `changes` logged (before or after it
+        changed), if any: every article older than it is as the last run found it."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'oldest-change'").fetchone()
+        return None if row is None else int(row[0])
 
     def changes(self) -> dict[str, frozenset[str]]:
         """What the sources changed since the last run that published (`end_publishing`):
@@ -188,6 +190,40 @@ class Feeds(Database):
             return [found[row_id] for row_id in ids]
         except KeyError:
             raise DamagedIndex("an article a feed holds is missing") from None
+
+
+def _selected(
+    categories: frozenset[str],
+    authors: frozenset[str],
+    languages: frozenset[str],
+    older_than: int | None,
+) -> tuple[str, list[Any]]:
+    """The query of the rows (row, digest, order key, entry id) of `Feeds.entries`, in no
+    order, of those older than `older_than` if given, and its parameters."""
+    wanted = [(kind, sorted(values)) for kind, values in _kinds(categories, authors, languages)]
+    older = "" if older_than is None else " AND order_key > ?"
+    parameters: list[Any] = []
+    if not wanted:
+        query = f"SELECT id, digest, order_key, entry_id FROM articles WHERE live = 1{older}"
+        return query, [] if older_than is None else [older_than]
+    (kind, values), *others = wanted
+    # An article has a facet once per value: only several values can meet it twice.
+    parts = [
+        f"SELECT {'DISTINCT' if len(values) > 1 else ''} f.article, f.digest, "
+        "f.order_key AS order_key, f.entry_id AS entry_id FROM facets f WHERE f.kind = ? "
+        f"AND f.value IN ({','.join('?' * len(values))}) AND f.live = 1"
+        + older.replace("order_key", "f.order_key")
+    ]
+    parameters += [kind, *values]
+    if older_than is not None:
+        parameters.append(older_than)
+    for other_kind, other_values in others:
+        parts.append(
+            "AND EXISTS (SELECT 1 FROM facets g WHERE g.article = f.article AND g.kind = ? "
+            f"AND g.value IN ({','.join('?' * len(other_values))}))"
+        )
+        parameters += [other_kind, *other_values]
+    return " ".join(parts), parameters
 
 
 def _kinds(

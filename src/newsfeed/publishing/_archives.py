@@ -28,11 +28,11 @@ ARCHIVE_FORMATS: tuple[Format, ...] = ("rss", "atom")
 
 
 def page_jobs(
-    out: Path, plan: FeedPlan, settings: FeedSettings, older: Entries
+    out: Path, plan: FeedPlan, settings: FeedSettings, older: Entries, skipped: int = 0
 ) -> tuple[list[Job], list[Path]]:
-    """The archive page jobs of `older` (newest first) in page order, and the files
-    of pages beyond the count that the index does not know (built without it),
-    removed."""
+    """The archive page jobs of `older` (newest first) in page order, numbered after the
+    `skipped` pages older still, and the files of pages beyond the count that the
+    index does not know (built without it), removed."""
     page_size = plan.page_size or settings.limit
     folder = out / plan.path
     shown = repr(settings)  # once, not once a page
@@ -42,7 +42,7 @@ def page_jobs(
         # of them newest first, as they are held (the same entries, not copied).
         end = len(older) - start
         entries = older[max(end - page_size, 0) : end]
-        number = start // page_size + 1
+        number = skipped + start // page_size + 1
         full = len(entries) == page_size
         links = ArchiveLinks(
             current=folder_url(settings, ""),
@@ -66,7 +66,8 @@ def page_jobs(
                 links=links,
             )
         )
-    removed = _remove_pages_after(folder / ARCHIVE_FOLDER, math.ceil(len(older) / page_size))
+    count = skipped + math.ceil(len(older) / page_size)
+    removed = _remove_pages_after(folder / ARCHIVE_FOLDER, count)
     return jobs, removed
 
 

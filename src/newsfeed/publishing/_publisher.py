@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from newsfeed.feed import FILE_NAMES
+from newsfeed.feed import FILE_NAMES, Format
 from newsfeed.index import (
     DamagedIndex,
     DocumentState,
@@ -43,7 +43,7 @@ from newsfeed.model import FeedSettings, Place, Problem
 from newsfeed.progress import Progress
 from newsfeed.publishing._archives import ARCHIVE_FORMATS, page_jobs
 from newsfeed.publishing._jobs import Done, Job, digest
-from newsfeed.publishing._recorded import Recorded, digest_of_site
+from newsfeed.publishing._recorded import Recorded, archive_key, digest_of_site
 from newsfeed.publishing._rendering import render, render_in_worker, start_worker
 from newsfeed.publishing._site_index import IndexUnwritable, index_path, opened
 from newsfeed.publishing.lock import (
@@ -52,7 +52,7 @@ from newsfeed.publishing.lock import (
     locked,
     remove_stale_temporaries,
 )
-from newsfeed.publishing.plans import ARCHIVE_FOLDER, path_parts
+from newsfeed.publishing.plans import path_parts
 from newsfeed.publishing.site import (
     FeedPlan,
     Outcome,
@@ -196,8 +196,10 @@ class _Publisher:
         trusted = found is not None
         if found is None:
             found = fan_outs(self.site, self.index)
-        pages_of = self.recorded.pages() if trusted else {}
+        #: Every article older than this is as the last run found it.
+        oldest = self.index.oldest_change() if trusted else None
         language = self.site.settings.language
+        limit = self.site.settings.limit
         feeds: list[tuple[FeedPlan, Job | None, Entries | None, list[str]]] = []
         subscriptions = []
         for plan, feed in fan_out_feeds(self.site, found):
@@ -205,28 +207,45 @@ class _Publisher:
             # its plan is not even made.
             if trusted and not self._reached(plan, feed, changes):
                 path = plan.path if feed is None else fan_out_path(plan, feed[0])
-                recorded = self._as_recorded(path, plan, pages_of)
+                recorded = self._as_recorded(path, plan)
                 if recorded is not None:
                     feeds.append((plan, None, None, recorded))
                     continue
             if feed is not None:
                 plan = fan_out_plan(self.site, plan, *feed)
-            read = plan.selection.entries(self.index, language)
-            made = self._feed_job(plan, read)
+            everything = None
+            if not plan.archive:
+                head, total = plan.selection.entries(self.index, language, limit), 0
+            elif oldest is not None:  # its archive is read from where a change can be
+                head = plan.selection.entries(self.index, language, limit)
+                total = plan.selection.count(self.index, language)
+            else:
+                everything = plan.selection.entries(self.index, language)
+                head, total = everything[:limit], len(everything)
+            made = self._feed_job(plan, head, total)
             subscriptions.append(made)
-            feeds.append((plan, made, read, []))
+            feeds.append((plan, made, everything, []))
         # The subscription documents first: their size budgets decide what is archived.
         kept = iter(self._publish_jobs(subscriptions))
         pages = []
-        for plan, job, entries, recorded in feeds:
+        for plan, job, everything, recorded in feeds:
             if job is None:
                 for key in recorded:
                     self.results[key] = self.recorded.as_before(key)
-            elif plan.archive:
-                assert entries is not None
-                pages += self._pages(plan, job.settings, entries[next(kept) :])
+                continue
+            count = next(kept)
+            if not plan.archive:
+                continue
+            if everything is None:
+                assert oldest is not None
+                skipped = self._pages_before(plan, oldest, job.total, count)
+                page_size = plan.page_size or limit
+                everything = plan.selection.entries(
+                    self.index, language, job.total - skipped * page_size
+                )
             else:
-                next(kept)
+                skipped = 0
+            pages += self._pages(plan, job.settings, everything[count:], skipped)
         self._publish_jobs(pages)
         self._remove_unwanted()
         self._report()
@@ -264,7 +283,9 @@ class _Publisher:
             self.index.begin_publishing()
             begin_writing_documents(self.site.out)
 
-    def _feed_job(self, plan: FeedPlan, entries: Entries) -> Job:
+    def _feed_job(self, plan: FeedPlan, head: Entries, total: int) -> Job:
+        """The job of the subscription documents of `plan`: the `head` of its entries,
+        of `total` (which only an archived feed's documents depend on)."""
         site = self.site.settings
         changes: tuple[tuple[str, Any], ...] = (
             ("title", plan.title or site.title),
@@ -274,7 +295,6 @@ class _Publisher:
         base = site
         if plan.archive:  # the archive pages' links are made from the feed's settings
             base, changes = site.derived(**dict(changes)), ()
-        head = entries[: site.limit]
         folder = self.site.out / plan.path
         job = Job(
             tuple((f, folder / FILE_NAMES[f]) for f in plan.formats),
@@ -283,11 +303,11 @@ class _Publisher:
             head.rows,
             digest(
                 ("feed", base, changes, replace(plan, selection=Selection())),
-                len(entries) if plan.archive else 0,
+                total if plan.archive else 0,
                 head,
             ),
             plan=plan,
-            total=len(entries),
+            total=total,
         )
         for _, path in job.paths:
             key = self.recorded.key(path)
@@ -295,28 +315,22 @@ class _Publisher:
             self.subscriptions.add(key)
         return job
 
-    def _as_recorded(
-        self, path: str, plan: FeedPlan, pages_of: Mapping[str, Mapping[str, list[str]]]
-    ) -> list[str] | None:
+    def _as_recorded(self, path: str, plan: FeedPlan) -> list[str] | None:
         """For the feed of `plan` at `path` whose entries no change reached: its documents
         are those the last run left, noted as unchanged (its subscription documents) or
         returned (its archive pages, for later), or None when one of them is not as the
         index recorded it (then the feed is checked as any other is)."""
         folder = "/".join(path_parts(path))
-        inside = f"{folder}/" if folder else ""
-        own = [inside + FILE_NAMES[format] for format in plan.formats]
-        pages: list[str] = []
-        if plan.archive:
-            names = [FILE_NAMES[f] for f in ARCHIVE_FORMATS if f in plan.formats]
-            recorded = pages_of.get(inside + ARCHIVE_FOLDER, {})
-            for number in range(1, len(recorded) + 1):
-                if sorted(recorded.get(str(number), ())) != sorted(names):
-                    return None
-                pages += [f"{inside}{ARCHIVE_FOLDER}/{number}/{name}" for name in names]
-        for key in own + pages:
-            state = self.recorded.states.get(key)
-            if state is None or state.digest is None or not self.recorded.in_place(key, state):
-                return None
+        own = [f"{folder}/{name}" if folder else name for name in _names(plan.formats)]
+        if not all(self.recorded.in_place_as_recorded(key) for key in own):
+            return None
+        pages = (
+            self.recorded.pages_in_place(archive_key(path), _page_names(plan))
+            if plan.archive
+            else []
+        )
+        if pages is None:
+            return None
         for key in own:
             self.results[key] = self.recorded.as_before(key)
             self.subscriptions.add(key)
@@ -336,9 +350,30 @@ class _Publisher:
             kept[number] = done[0].kept if done else 0
         return kept
 
-    def _pages(self, plan: FeedPlan, settings: FeedSettings, older: Entries) -> list[Job]:
-        """The archive page jobs of `older` (newest first) in page order."""
-        jobs, removed = page_jobs(self.site.out, plan, settings, older)
+    def _pages_before(self, plan: FeedPlan, oldest: int, total: int, kept: int) -> int:
+        """How many of the oldest archive pages of `plan` (of `total` entries, `kept` in its
+        subscription documents) no change can have reached, noted as unchanged.
+
+        Such a page was full in the last run and is full now, and holds only articles
+        older than the `oldest` changed: the same entries, number and links, so the
+        same digest. Each must also be in place, or none is taken as it was.
+        """
+        page_size = plan.page_size or self.site.settings.limit
+        archive = archive_key(plan.path)
+        unchanged = plan.selection.count(self.index, self.site.settings.language, oldest)
+        recorded = self.recorded.page_count(archive)
+        skipped = max(0, min(recorded - 1, min(unchanged, total - kept) // page_size))
+        keys = self.recorded.pages_in_place(archive, _page_names(plan), skipped)
+        for key in keys or ():
+            self.results[key] = self.recorded.as_before(key)
+        return skipped if keys is not None else 0
+
+    def _pages(
+        self, plan: FeedPlan, settings: FeedSettings, older: Entries, skipped: int
+    ) -> list[Job]:
+        """The archive page jobs of `older` (newest first) in page order, after the
+        `skipped` oldest pages."""
+        jobs, removed = page_jobs(self.site.out, plan, settings, older, skipped)
         for job in jobs:
             for _, path in job.paths:
                 self.results[self.recorded.key(path)] = None
@@ -437,6 +472,15 @@ class _Publisher:
             self.outcome.problems.extend(done.problems)
             if done.written.status != "invalid" and key in self.subscriptions:
                 self.outcome.entries[done.written.path] = done.shown
+
+
+def _names(formats: Iterable[Format]) -> list[str]:
+    return [FILE_NAMES[format] for format in formats]
+
+
+def _page_names(plan: FeedPlan) -> list[str]:
+    """The file names of each archive page of `plan`."""
+    return _names(f for f in ARCHIVE_FORMATS if f in plan.formats)
 
 
 def _start_methods() -> list[str]:

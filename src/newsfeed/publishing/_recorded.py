@@ -12,7 +12,7 @@ from pathlib import Path
 from newsfeed.documents import Written
 from newsfeed.index import DocumentState
 from newsfeed.publishing._jobs import Done, bytes_digest
-from newsfeed.publishing.plans import ARCHIVE_FOLDER
+from newsfeed.publishing.plans import ARCHIVE_FOLDER, path_parts
 from newsfeed.publishing.site import Site
 from newsfeed.reading import CODE_DIGEST
 
@@ -25,6 +25,7 @@ class Recorded:
         self.states, self.out = states, out
         self.prefix = os.path.join(out, "")
         self.restat: list[DocumentState] = []
+        self._archives: dict[str, dict[str, list[str]]] | None = None
 
     def key(self, path: Path) -> str:
         name = str(path)
@@ -92,15 +93,47 @@ class Recorded:
             done.problems,
         )
 
-    def pages(self) -> dict[str, dict[str, list[str]]]:
+    def in_place_as_recorded(self, key: str) -> bool:
+        """Whether the document of `key` was recorded valid and its file is as written."""
+        state = self.states.get(key)
+        return state is not None and state.digest is not None and self.in_place(key, state)
+
+    def page_count(self, archive: str) -> int:
+        """How many archive pages the folder `archive` (a key) holds."""
+        return len(self._pages().get(archive, ()))
+
+    def pages_in_place(
+        self, archive: str, names: list[str], count: int | None = None
+    ) -> list[str] | None:
+        """The keys of the first `count` (or all) archive pages in the folder `archive`,
+        in page order, when the pages recorded are numbered from 1 without a gap, each
+        has the files `names`, and every one is `in_place_as_recorded`; else None."""
+        recorded = self._pages().get(archive, {})
+        if set(recorded) != {str(number) for number in range(1, len(recorded) + 1)}:
+            return None
+        keys = []
+        for number in range(1, (len(recorded) if count is None else count) + 1):
+            if sorted(recorded.get(str(number), ())) != sorted(names):
+                return None
+            keys += [f"{archive}/{number}/{name}" for name in names]
+        return keys if all(self.in_place_as_recorded(key) for key in keys) else None
+
+    def _pages(self) -> dict[str, dict[str, list[str]]]:
         """The archive pages recorded: archive folder -> page number -> file names."""
-        pages: dict[str, dict[str, list[str]]] = {}
-        for key in self.states:
-            page_folder, _, name = key.rpartition("/")
-            archive, _, number = page_folder.rpartition("/")
-            if number.isdigit() and archive.rpartition("/")[2] == ARCHIVE_FOLDER:
-                pages.setdefault(archive, {}).setdefault(number, []).append(name)
-        return pages
+        if self._archives is None:
+            self._archives = {}
+            for key in self.states:
+                page_folder, _, name = key.rpartition("/")
+                archive, _, number = page_folder.rpartition("/")
+                if number.isdigit() and archive.rpartition("/")[2] == ARCHIVE_FOLDER:
+                    self._archives.setdefault(archive, {}).setdefault(number, []).append(name)
+        return self._archives
+
+
+def archive_key(path: str) -> str:
+    """The key of the archive folder of the feed of a plan's `path`."""
+    folder = "/".join(path_parts(path))
+    return f"{folder}/{ARCHIVE_FOLDER}" if folder else ARCHIVE_FOLDER
 
 
 def digest_of_site(site: Site) -> bytes:

@@ -38,9 +38,17 @@ class Selection:
     authors: frozenset[str] = frozenset()
     languages: frozenset[str] = frozenset()
 
-    def entries(self, index: SiteIndex, site_language: str | None) -> Entries:
-        """The entries of the articles it takes, in feed order."""
-        return index.entries(*self.facets(site_language))
+    def entries(
+        self, index: SiteIndex, site_language: str | None, limit: int | None = None
+    ) -> Entries:
+        """The entries of the articles it takes, in feed order (the first `limit`)."""
+        return index.entries(*self.facets(site_language), limit=limit)
+
+    def count(
+        self, index: SiteIndex, site_language: str | None, older_than: int | None = None
+    ) -> int:
+        """How many articles it takes (of those older than the order key `older_than`)."""
+        return index.count(*self.facets(site_language), older_than=older_than)
 
     def facets(
         self, site_language: str | None
