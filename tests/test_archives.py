@@ -277,11 +277,11 @@ def test_a_page_that_failed_validation_is_written_by_the_next_run(
     # Feed.render validates the tree feedgen built (validate_tree), not the bytes.
     real_validate = validate_tree
 
-    def refuse_page_3(root: etree._Element) -> list[Finding]:
+    def refuse_page_3(root: etree._Element, **known: Any) -> list[Finding]:
         links = root.iter("{http://www.w3.org/2005/Atom}link")
         if any(ln.get("rel") == "self" and "/archive/3/" in ln.get("href", "") for ln in links):
             return [Finding("error", "Injected", "refused for the test", 1, "/")]
-        return real_validate(root)
+        return real_validate(root, **known)
 
     monkeypatch.setattr(newsfeed.documents, "validate_tree", refuse_page_3)
     outcome = build(tmp_path, range(1, 16))

@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
+from newsfeed.documents import Feed
+from newsfeed.model import ArchiveLinks, Author
 from newsfeed.render.atom import atom_document
 from newsfeed.render.rss import rss_document
 from newsfeed.validation import Finding, validate, validate_tree
@@ -77,3 +79,37 @@ def test_a_duplicate_names_the_line_of_the_first(build, rich, format) -> None:
     assert named
     assert all("line None" not in message for message in named)
     assert any("first" in message and "line" in message for message in named)
+
+
+def entry_forms(data: bytes) -> list[bytes]:
+    """Each item's or entry's exclusive canonical form, as validation's memo reads it."""
+    root = etree.fromstring(data)
+    entries = root.iter("item", f"{{{ATOM}}}entry")
+    return [etree.tostring(e, method="c14n", exclusive=True, with_comments=True) for e in entries]
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_an_articles_entry_is_the_same_in_every_feed_of_a_format(
+    build, rich, make_settings, format
+) -> None:
+    # Validation knows an entry it checked by its article's values (`made_of`):
+    # nothing of the feed may reach into an entry.
+    plain = build(rich)
+    other_settings = make_settings(
+        title="Otro sitio",
+        link="https://otro.example.net/",
+        base_url="https://cdn.example.net/feeds/",
+        description="Otra descripción",
+        language="en",
+        authors=(Author("Redacción", "redaccion@example.org"),),
+        image="https://otro.example.net/logo.png",
+        rights="© Otro",
+        ttl=30,
+        id="tag:otro.example.net,2026:feed",
+        websub_hub="https://hub.example.net/",
+    )
+    archive = ArchiveLinks(current="https://otro.example.net/", next_archive="https://x/2/")
+    other = Feed(other_settings, plain.articles, archive)
+    forms = entry_forms(plain.render(format).data)
+    assert len(forms) == len(rich)
+    assert entry_forms(other.render(format).data) == forms

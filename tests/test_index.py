@@ -84,7 +84,8 @@ def add(index: SiteIndex, *articles: Article) -> None:
 
 def in_order(index: SiteIndex, selection: Selection | None = None) -> list[Article]:
     selection = selection or Selection()
-    return index.load([row for row, _ in selection.entries(index, SETTINGS.language)])
+    entries = selection.entries(index, SETTINGS.language)
+    return [article for article, _ in index.load([row for row, _ in entries])]
 
 
 def test_an_article_with_every_field_set_loads_back_equal(index: SiteIndex) -> None:
@@ -94,6 +95,14 @@ def test_an_article_with_every_field_set_loads_back_equal(index: SiteIndex) -> N
     assert loaded == original
     for name in ("published", "updated"):
         assert getattr(loaded, name).utcoffset() == getattr(original, name).utcoffset()
+
+
+def test_an_article_loads_with_the_digest_of_its_values(index: SiteIndex) -> None:
+    original = every_field_set()
+    add(index, original)
+    [(row, digest)] = Selection().entries(index, SETTINGS.language)
+    assert index.load([row]) == [(original, article_digest(original))]
+    assert digest == article_digest(original)
 
 
 def test_the_round_trip_test_sets_every_field_of_article_away_from_its_default() -> None:

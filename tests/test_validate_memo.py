@@ -198,3 +198,44 @@ def test_an_entry_without_a_canonical_form_is_checked_every_time(
     first = validate_tree(root)
     assert validate_tree(root) == first
     assert len(clean_entries) == 0
+
+
+# A renderer that builds each entry from its article's values alone may name
+# the entries by a digest of those values (`made_of`) instead.
+
+VALUES_1, VALUES_2 = b"1" * 16, b"2" * 16
+
+
+def test_an_entry_given_by_its_values_is_remembered_by_them(clean_entries: CleanEntries) -> None:
+    root = atom(atom_entry(1))
+    assert validate_tree(root, made_of=[VALUES_1]) == []
+    context = ("atom", None, True)
+    assert clean_entries.seen(CleanEntries.key(root[5], context, VALUES_1))
+    assert not clean_entries.seen(CleanEntries.key(root[5], context))
+
+
+def test_the_key_of_values_is_never_that_of_a_canonical_form() -> None:
+    entry = atom(atom_entry(1))[5]
+    context = ("atom", None, True)
+    assert CleanEntries.key(entry, context, VALUES_1) != CleanEntries.key(entry, context)
+    assert CleanEntries.key(entry, context, VALUES_1) != CleanEntries.key(entry, context, VALUES_2)
+
+
+def test_the_same_values_under_another_base_are_checked_again() -> None:
+    entry = atom_entry(1, link="/{n}")
+    assert validate_tree(atom(entry, base="https://example.com/"), made_of=[VALUES_1]) == []
+    findings = validate_tree(atom(entry), made_of=[VALUES_1])
+    assert [(f.code, f.path) for f in findings] == [("ContainsRelRef", "/feed/entry/link/@href")]
+
+
+def test_entries_given_by_their_values_still_get_their_contextual_checks() -> None:
+    assert validate_tree(rss(rss_item(1)), made_of=[VALUES_1]) == []
+    root = rss(rss_item(1), rss_item(1))
+    findings = validate_tree(root, made_of=[VALUES_1, VALUES_1])
+    assert findings == fresh_findings(root)
+    assert {f.code for f in findings} == {"DuplicateValue"}
+
+
+def test_the_values_must_name_every_entry() -> None:
+    with pytest.raises(ValueError, match="one digest an entry"):
+        validate_tree(rss(rss_item(1), rss_item(2)), made_of=[VALUES_1])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +26,14 @@ from lxml import etree
 from newsfeed.feed import FILE_NAMES, FORMATS, FeedModel, Format
 from newsfeed.fields import field_of_element
 from newsfeed.files import write_if_changed
-from newsfeed.model import Article, InputError, InputWarning, Problem
+from newsfeed.model import (
+    ArchiveLinks,
+    Article,
+    FeedSettings,
+    InputError,
+    InputWarning,
+    Problem,
+)
 from newsfeed.records import gc_paused
 from newsfeed.render.atom import atom_document, atom_model
 from newsfeed.render.content import content_html
@@ -92,7 +99,23 @@ class Feed(FeedModel):
     >>> feed = Feed(settings, reading.articles)
     >>> feed.rss()          # validated bytes, or InvalidFeed
     >>> feed.write("public/")
+
+    `made_of` maps each article's id to a digest of the values it is made of,
+    where the caller knows them (the site index keeps one an article): an entry
+    is then known to validation by it, in every document that holds the article,
+    rather than by a digest of its canonical form (see `validate_tree`).
     """
+
+    def __init__(
+        self,
+        settings: FeedSettings,
+        articles: Iterable[Article],
+        archive: ArchiveLinks | None = None,
+        *,
+        made_of: Mapping[str, bytes] | None = None,
+    ) -> None:
+        super().__init__(settings, articles, archive)
+        self.made_of = made_of
 
     @cached_property
     def contents(self) -> tuple[str, ...]:
@@ -138,7 +161,7 @@ class Feed(FeedModel):
                 data, findings = self._json_without(self.articles, self.contents)
             else:
                 root, data = _document(self._model(format), format)
-                findings = self._check_built(root, data)
+                findings = self._check_built(root, data, self._made_of(self.articles))
             left_out: list[Problem] = []
             articles, contents = self.articles, self.contents
             # Each round leaves out at least one entry, so this ends.
@@ -155,7 +178,7 @@ class Feed(FeedModel):
                     data, findings = self._json_without(articles, contents)
                 else:
                     root, data = _document(self._feedgen(format, articles, contents), format)
-                    findings = self._check_built(root, data)
+                    findings = self._check_built(root, data, self._made_of(articles))
         problems = (*left_out, *self._problems(format, findings, articles))
         return Document(format, FILE_NAMES[format], data, findings, problems)
 
@@ -166,15 +189,22 @@ class Feed(FeedModel):
         data = render_json(self.settings, articles, contents, self.url("json"))
         return data, tuple(validate_json_feed(data))
 
+    def _made_of(self, articles: tuple[Article, ...]) -> tuple[bytes, ...] | None:
+        """The digests of the values of `articles`' entries, if known."""
+        made_of = self.made_of
+        return None if made_of is None else tuple(made_of[a.id] for a in articles)
+
     @staticmethod
-    def _check_built(root: etree._Element, data: bytes) -> tuple[Finding, ...]:
+    def _check_built(
+        root: etree._Element, data: bytes, made_of: tuple[bytes, ...] | None
+    ) -> tuple[Finding, ...]:
         """Findings of a document from the tree feedgen built, without parsing its bytes.
 
         Only a document with findings is parsed, for the line numbers a built
         tree does not have (in the findings and in messages that cite a line,
         such as a duplicate's first occurrence); the tree's findings stay the verdict.
         """
-        findings = validate_tree(root)
+        findings = validate_tree(root, made_of=made_of)
         if findings and len(data) <= MAX_DOCUMENT_BYTES:
             placed = {(f.code, f.path): f for f in validate(data)}
             findings = [

@@ -175,9 +175,9 @@ class Feeds(Database):
         firsts.sort(key=lambda row: (ordinals[row[1]], row[2], row[3]))
         return list(dict.fromkeys(row[0] for row in firsts))
 
-    def load(self, ids: Sequence[int]) -> list[Article]:
-        """The articles of the rows `ids`, in that order."""
-        found: dict[int, Article] = {}
+    def load(self, ids: Sequence[int]) -> list[tuple[Article, bytes]]:
+        """The articles of the rows `ids`, in that order, each with the digest of its values."""
+        found: dict[int, tuple[Article, bytes]] = {}
         for start in range(0, len(ids), _BATCH):
             batch = ids[start : start + _BATCH]
             for row_id, values, digest, source, position in self._db.execute(
@@ -185,7 +185,7 @@ class Feeds(Database):
                 f"WHERE id IN ({','.join('?' * len(batch))})",
                 batch,
             ):
-                found[row_id] = decoded(values, digest, source, position)
+                found[row_id] = decoded(values, digest, source, position), digest
         try:
             return [found[row_id] for row_id in ids]
         except KeyError:

@@ -22,6 +22,6 @@ def fit(feed: Feed, format: Format, max_bytes: int) -> tuple[Document, int]:
         # Entries are about the same size: aim below the budget, then step down.
         keep = min(keep - 1, int(keep * max_bytes / len(document.data) * 0.98))
         keep = max(keep, 0)
-        smaller = Feed(feed.settings, articles[:keep], feed.archive)
+        smaller = Feed(feed.settings, articles[:keep], feed.archive, made_of=feed.made_of)
         document = smaller.render(format)
     return document, len(articles) - keep

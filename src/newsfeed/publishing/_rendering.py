@@ -25,9 +25,12 @@ def render(index: SiteIndex, job: Job) -> list[Done]:
 
 
 def _render(index: SiteIndex, job: Job) -> list[Done]:
-    articles = index.load(job.ids)
+    loaded = index.load(job.ids)
+    articles = [article for article, _ in loaded]
+    # Validation knows an entry checked in another document by its article's digest.
+    made_of = {article.id: digest for article, digest in loaded}
     if job.plan is None:
-        feed = Feed(job.settings, articles, job.links)
+        feed = Feed(job.settings, articles, job.links, made_of=made_of)
         return [
             _write(path, feed.render(format), (), len(articles), 0) for format, path in job.paths
         ]
@@ -40,7 +43,7 @@ def _render(index: SiteIndex, job: Job) -> list[Done]:
         # subscription feed go to the archive instead: none is ever lost.
         pages = math.ceil((job.total - keep) / page_size) if plan.archive else 0
         links = ArchiveLinks(prev_archive=page_url(settings, pages)) if pages else None
-        feed = Feed(settings, articles[:keep], links)
+        feed = Feed(settings, articles[:keep], links, made_of=made_of)
         documents = {format: fit(feed, format, plan.max_bytes) for format in plan.formats}
         moved = max((documents[f][1] for f in archived), default=0)
         if not moved:

@@ -22,6 +22,8 @@ their `_rss_parts`/`_atom_parts`/`_atom_schema`, `_extensions`, `_webfeeds`,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml import etree
 
 from . import _memo
@@ -63,7 +65,9 @@ def validate(data: Source) -> list[Finding]:
     return walk_bytes(raw, encoding)
 
 
-def validate_tree(root: etree._Element) -> list[Finding]:
+def validate_tree(
+    root: etree._Element, *, made_of: Sequence[bytes] | None = None
+) -> list[Finding]:
     """Validate an already-parsed feed: an `<rss>` or Atom `<feed>` element.
 
     The tree is not modified (the schema check of an Atom entry briefly points
@@ -72,5 +76,10 @@ def validate_tree(root: etree._Element) -> list[Finding]:
     another thread meanwhile. An item or entry this process has found clean
     before, the same in the same context, has only its contextual checks run
     again (a publisher checks each article in several documents).
+
+    A renderer that builds each entry from an article's values alone may give
+    `made_of`, a digest of each entry's values, in document order: an entry is
+    then known by that digest rather than by its canonical form, which costs
+    far more to compute (a ValueError when the count differs from the entries').
     """
-    return walk_tree(root, clean=_memo.IN_PROCESS)
+    return walk_tree(root, clean=_memo.IN_PROCESS, made_of=made_of)

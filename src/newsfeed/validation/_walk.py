@@ -18,6 +18,7 @@ frees nothing, so both judge alike.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from lxml import etree
@@ -72,7 +73,8 @@ _R = TypeVar("_R", bound=_Reporting)
 
 class _Feed:
     """The checks of one document, fed by either walk; `clean` are the entries
-    found clean before, whose entry-local checks are not run again (see `_memo`)."""
+    found clean before, whose entry-local checks are not run again (see `_memo`),
+    `made_of` the digests of the values each entry was built from, if known."""
 
     def __init__(
         self,
@@ -81,6 +83,7 @@ class _Feed:
         channel: etree._Element | None,
         freed: FreedChildren | None = None,
         clean: CleanEntries | None = None,
+        made_of: Sequence[bytes] | None = None,
     ):
         self.root = root
         self.kind = kind
@@ -89,6 +92,7 @@ class _Feed:
         self.entry_tag = _ENTRY_TAGS[kind]
         self._entries = Entries(channel if channel is not None else root)
         self._clean = clean
+        self._made_of = made_of
         self._format: _FormatChecks
         if kind == "rss":
             self._format = RssWalk(root, channel, freed)
@@ -104,7 +108,11 @@ class _Feed:
         self._entries.count += 1
         place = Place(self._entries)
         clean = self._clean
-        key = None if clean is None else clean.key(entry, self._format.context())
+        key = None
+        if clean is not None:
+            made_of = self._made_of
+            built_from = None if made_of is None else made_of[self._entries.count - 1]
+            key = clean.key(entry, self._format.context(), built_from)
         if clean is not None and clean.seen(key):
             # Remembered only without an element of the extensions.
             self._format.entry(entry, place, known_clean=True)
@@ -165,17 +173,23 @@ def walk_tree(
     root: etree._Element,
     freed: FreedChildren | None = None,
     clean: CleanEntries | None = None,
+    made_of: Sequence[bytes] | None = None,
 ) -> list[Finding]:
     """The findings of a parsed `<rss>` or Atom `<feed>` (or the root's error);
     `freed` are the children of `<rss>` the walk over bytes has freed, `clean`
-    the entries found clean before (see `_memo`)."""
+    the entries found clean before (see `_memo`), `made_of` the digests of the
+    values each entry was built from, one an entry, in order."""
     kind = detect_format(root)
     if kind is None:
         findings = [*entity_findings(root), root_finding(root)]
         findings.sort(key=Finding.sort_key)
         return findings
     channel = _channel_of(root, kind)
-    feed = _Feed(root, kind, channel, freed, clean)
+    if made_of is not None:
+        parent = root if channel is None else channel
+        if len(made_of) != len(parent.findall(_ENTRY_TAGS[kind])):
+            raise ValueError("made_of must give one digest an entry")
+    feed = _Feed(root, kind, channel, freed, clean, made_of)
     if channel is not None:
         for child in channel.iterchildren(etree.Element):
             if child.tag == feed.entry_tag:
