@@ -15,12 +15,15 @@ from newsfeed.publishing._archives import ARCHIVE_FORMATS
 from newsfeed.publishing._budget import fit
 from newsfeed.publishing._jobs import Done, Job, bytes_digest
 from newsfeed.publishing.site import page_url
+from newsfeed.records import gc_paused
 
 
 def render(index: SiteIndex, job: Job) -> list[Done]:
     # A job's documents share a folder: it is synced once, before the job is done
-    # and the index records them.
-    with folders_synced_once():
+    # and the index records them. The collector waits for the whole job: what it
+    # made is freed when it ends, and a collection at the end of each document
+    # would walk all of that document's objects first.
+    with folders_synced_once(), gc_paused():
         return _render(index, job)
 
 
