@@ -9,10 +9,13 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from newsfeed import reading
 from newsfeed.cli import main
 from newsfeed.index import INDEX_NAME, SiteIndex
 from newsfeed.publishing import default_cache_folder
@@ -398,3 +401,76 @@ def test_a_last_line_without_its_line_end_is_read_again_when_it_grows(tmp_path: 
     build(tmp_path / "plain", source, options=("--no-cache", "--quiet"))
     assert files(tmp_path / "out") == files(tmp_path / "plain")
     assert b"Noticia 2" in (tmp_path / "out" / "rss.xml").read_bytes()
+
+
+@pytest.fixture
+def digested(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files whose bytes reading digests, one entry a digest."""
+    seen: list[Path] = []
+    original = reading._digests
+
+    def spy(path: Path, prefix_size: int | None) -> tuple[bytes | None, bytes | None]:
+        seen.append(path)
+        return original(path, prefix_size)
+
+    monkeypatch.setattr(reading, "_digests", spy)
+    return seen
+
+
+def just_changed(path: Path) -> int:
+    """Give `path` a modification time that the next look finds too recent to trust."""
+    mtime = time.time_ns() + 20_000_000
+    os.utime(path, ns=(mtime, mtime))
+    return mtime
+
+
+def reading_outlasts(
+    monkeypatch: pytest.MonkeyPatch, mtime: int, then: Callable[[], None] | None = None
+) -> None:
+    """Reading the first record waits until the window of a change at `mtime` is over
+    (then does `then`), as reading a large file outlasts it."""
+    original = RecordReader.article
+    waited: list[bool] = []
+
+    def slow(self: RecordReader, record, problems):  # type: ignore[no-untyped-def]
+        if not waited:
+            waited.append(True)
+            while time.time_ns() <= mtime + reading._RACY_NS + 10_000_000:
+                time.sleep(0.01)
+            if then is not None:
+                then()
+        return original(self, record, problems)
+
+    monkeypatch.setattr(RecordReader, "article", slow)
+
+
+def test_a_file_read_just_after_it_changed_is_trusted_by_its_status_when_its_read_outlasts_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digested: list[Path]
+) -> None:
+    monkeypatch.setattr(reading, "_RACY_NS", 100_000_000)
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 4)))
+    reading_outlasts(monkeypatch, just_changed(source))
+    assert build(tmp_path / "out", source) == 0
+    digested.clear()
+    assert build(tmp_path / "out", source) == 0
+    assert digested == []
+
+
+def test_a_file_changed_unseen_while_it_was_read_is_read_again_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records_read: list[str]
+) -> None:
+    monkeypatch.setattr(reading, "_RACY_NS", 100_000_000)
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 4)))
+    mtime = just_changed(source)
+
+    def edit_within_the_tick() -> None:
+        # The same size and time: only the bytes show the change.
+        source.write_text(source.read_text().replace("Noticia 2", "Noticia X"))
+        os.utime(source, ns=(mtime, mtime))
+
+    reading_outlasts(monkeypatch, mtime, then=edit_within_the_tick)
+    assert build(tmp_path / "out", source) == 0
+    records_read.clear()
+    assert build(tmp_path / "out", source) == 0
+    assert len(records_read) == 3
+    assert b"Noticia X" in (tmp_path / "out" / "rss.xml").read_bytes()

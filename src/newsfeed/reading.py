@@ -268,6 +268,35 @@ def _read_file(
         forked=jobs > 1 and hasattr(os, "fork") and status.st_size - read.offset >= FORK_FROM,
         position=read,
     )
+    if status.st_mtime_ns >= checked - _RACY_NS and not index.temporary_file:
+        _settle_racy(index, key, source.path, status, digest)
+
+
+def _settle_racy(
+    index: SiteIndex, key: str, path: Path, status: os.stat_result, digest: bytes | None
+) -> None:
+    """Spare the next run comparing the bytes of a file read just after it changed.
+
+    Its status would not show a change made within the same tick of the file
+    system's clock, so the next run would digest all of it again (seconds, for
+    a file of gigabytes). Once that tick is surely over (reading a large file
+    takes longer), bytes still those read, with the status unchanged, make the
+    index's record as good as one taken by a later look.
+    """
+    checked = time.time_ns()
+    if digest is None or status.st_mtime_ns >= checked - _RACY_NS:
+        return
+    state = index.source(key)
+    if state is None or not state.complete or state.digest != digest:
+        return
+    try:
+        now = path.stat()
+    except OSError:
+        return
+    if (now.st_size, now.st_mtime_ns, now.st_ino) != (state.size, state.mtime_ns, state.inode):
+        return
+    if _digests(path, None)[1] == digest:
+        index.seen(key, now.st_size, now.st_mtime_ns, now.st_ino, checked)
 
 
 def _replace(
