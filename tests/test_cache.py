@@ -474,3 +474,18 @@ def test_a_file_changed_unseen_while_it_was_read_is_read_again_by_the_next_run(
     assert build(tmp_path / "out", source) == 0
     assert len(records_read) == 3
     assert b"Noticia X" in (tmp_path / "out" / "rss.xml").read_bytes()
+
+
+def test_a_file_read_from_where_it_ended_just_after_it_grew_is_digested_once_in_that_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, digested: list[Path]
+) -> None:
+    # Read from where it ended, one more digest would double the run's cost.
+    monkeypatch.setattr(reading, "_RACY_NS", 100_000_000)
+    source = jsonl(tmp_path / "a.jsonl", *(record(n) for n in range(1, 4)))
+    assert build(tmp_path / "out", source) == 0
+    with source.open("a") as file:
+        file.write(json.dumps(record(4), ensure_ascii=False) + "\n")
+    reading_outlasts(monkeypatch, just_changed(source))
+    digested.clear()
+    assert build(tmp_path / "out", source) == 0
+    assert digested == [source]

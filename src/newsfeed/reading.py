@@ -268,14 +268,16 @@ def _read_file(
         forked=jobs > 1 and hasattr(os, "fork") and status.st_size - read.offset >= FORK_FROM,
         position=read,
     )
-    if status.st_mtime_ns >= checked - _RACY_NS and not index.temporary_file:
+    # Read whole, a file costs far more to read than to digest once more; read from
+    # where it ended, the digest would double the run to spare the next one its own.
+    if first == 0 and status.st_mtime_ns >= checked - _RACY_NS and not index.temporary_file:
         _settle_racy(index, key, source.path, status, digest)
 
 
 def _settle_racy(
     index: SiteIndex, key: str, path: Path, status: os.stat_result, digest: bytes | None
 ) -> None:
-    """Spare the next run comparing the bytes of a file read just after it changed.
+    """Spare the next run comparing the bytes of a file read whole just after it changed.
 
     Its status would not show a change made within the same tick of the file
     system's clock, so the next run would digest all of it again (seconds, for
