@@ -163,6 +163,25 @@ def test_a_new_spelling_of_a_value_joins_its_feed_and_the_first_spelling_keeps_t
     assert b"n/20.shtml" in written["categoria/ciencia/rss.xml"]
 
 
+def test_a_spelling_whose_last_article_goes_takes_that_article_and_its_name_from_the_feed(
+    tmp_path: Path,
+) -> None:
+    # The change logged is of a value the feed no longer has: only the last run's has it.
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(record(1, ["Economía"])) + "\n")
+    second.write_text(json.dumps(record(2, ["economia"])) + "\n")
+    newsroom = Newsroom(tmp_path, [])
+    site = newsroom.site(newsroom.out)
+    publish(site, [first, second], cache=tmp_path / "index")
+    first.write_text("")
+    publish(site, [first, second], cache=tmp_path / "index")
+    publish(newsroom.site(tmp_path / "fresh"), [first, second], cache=False)
+    written = files(newsroom.out)
+    assert written == files(tmp_path / "fresh")
+    assert b"Noticias: economia<" in written["categoria/economia/rss.xml"]
+    assert b"n/1.shtml" not in written["categoria/economia/rss.xml"]
+
+
 def test_the_fan_outs_worked_out_again_from_the_changes_are_those_of_all_the_values(
     newsroom: Newsroom,
 ) -> None:

@@ -28,8 +28,19 @@ __all__ = [
     "folders_synced_once",
     "is_temporary",
     "read_limited",
+    "remove_empty_folders",
     "write_if_changed",
 ]
+
+
+def remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove `folder` and the folders above it, up to `top` (kept), while they are empty."""
+    while folder != top and top in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty, or not ours to remove
+        folder = folder.parent
 
 
 def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:

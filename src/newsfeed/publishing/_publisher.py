@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfeed.feed import FILE_NAMES, Format
+from newsfeed.files import remove_empty_folders
 from newsfeed.index import (
     DamagedIndex,
     DocumentState,
@@ -66,6 +67,7 @@ from newsfeed.publishing.site import (
     fan_out_plan,
     fan_outs,
     fan_outs_after,
+    fan_outs_by_path,
     folder_url,
     load_fan_outs,
     may_take,
@@ -187,11 +189,13 @@ class _Publisher:
         site_digest = digest_of_site(self.site)
         changes = self.index.changes()
         last = self.index.published()
-        found = None
+        found, before = None, {}
         # With the sources in another order, any article may win a tie of ids or name a
         # fan-out feed where it did not: nothing is as the last run left it.
         if last is not None and last[0] == site_digest and "*" not in changes:
-            found = fan_outs_after(self.site, self.index, load_fan_outs(last[1]), changes)
+            last_found = load_fan_outs(last[1])
+            found = fan_outs_after(self.site, self.index, last_found, changes)
+            before = fan_outs_by_path(self.site, last_found)
         #: Whether the documents are as the last run left them, but where `changes` reach.
         trusted = found is not None
         if found is None:
@@ -205,7 +209,7 @@ class _Publisher:
         for plan, feed in fan_out_feeds(self.site, found):
             # A feed no change reached is checked by its recorded files alone, and
             # its plan is not even made.
-            if trusted and not self._reached(plan, feed, changes):
+            if trusted and not self._reached(plan, feed, changes, before):
                 path = plan.path if feed is None else fan_out_path(plan, feed[0])
                 recorded = self._as_recorded(path, plan)
                 if recorded is not None:
@@ -264,12 +268,17 @@ class _Publisher:
         plan: FeedPlan,
         feed: tuple[str, str, frozenset[str]] | None,
         changes: Mapping[str, frozenset[str]],
+        before: Mapping[str, tuple[str, frozenset[str]]],
     ) -> bool:
         """Whether `changes` may have changed the entries of the feed of `plan` (or of
-        its fan-out `feed`)."""
+        its fan-out `feed`, whose name and values in the last run `before` holds)."""
         language = self.site.settings.language
         if feed is None:
             return may_take(plan.selection.facets(language), changes)
+        # An article gone with the last of a spelling or of a value takes it from the
+        # feed too: its title or its selection is not the last run's.
+        if before.get(fan_out_path(plan, feed[0])) != feed[1:]:
+            return True
         # A fan-out's feed takes only articles of its own values: most meet no change.
         values = feed[2]
         return not values.isdisjoint(changes.get(fan_out_kind(plan), ())) and may_take(
@@ -459,7 +468,7 @@ class _Publisher:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 self.outcome.removed.append(path)
-            _remove_empty_folders(path.parent, self.site.out)
+            remove_empty_folders(path.parent, self.site.out)
         if unwanted:
             self.index.forget(unwanted)
         if self.recorded.restat:
@@ -487,12 +496,3 @@ def _start_methods() -> list[str]:
     import multiprocessing
 
     return multiprocessing.get_all_start_methods()
-
-
-def _remove_empty_folders(folder: Path, out: Path) -> None:
-    while folder != out and out in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return  # not empty, or not ours to remove
-        folder = folder.parent

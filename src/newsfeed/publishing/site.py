@@ -214,6 +214,15 @@ def fan_outs_after(
     return found
 
 
+def fan_outs_by_path(site: Site, found: FanOuts) -> dict[str, tuple[str, frozenset[str]]]:
+    """The name and values of each fan-out feed `found`, by its path."""
+    return {
+        fan_out_path(plan, feed[0]): feed[1:]
+        for plan, feed in fan_out_feeds(site, found)
+        if feed is not None
+    }
+
+
 def fan_out_kind(plan: FeedPlan) -> str:
     """The facet kind of the values of fan-out `plan`."""
     return CATEGORY if plan.fan_out == "category" else AUTHOR
