@@ -3,6 +3,7 @@ spared its entry-local checks, and every document still gets its contextual ones
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -173,16 +174,28 @@ def test_the_context_is_part_of_the_key() -> None:
     assert with_author != CleanEntries.key(entry, ("atom", "https://example.com/", True))
 
 
-def test_the_least_recently_seen_entry_is_forgotten_first() -> None:
+def test_a_digest_whose_slots_are_taken_replaces_one_of_them() -> None:
     memo = CleanEntries(size=2)
-    first, second, third = (bytes([n]) * 32 for n in range(3))
+    first, second, third = (bytes([n]) * 32 for n in range(1, 4))
     memo.add(first)
     memo.add(second)
-    assert memo.seen(first)
     memo.add(third)
     assert len(memo) == 2
-    assert memo.seen(first) and memo.seen(third)
-    assert not memo.seen(second)
+    assert memo.seen(third)
+    assert memo.seen(first) != memo.seen(second)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_an_entry_found_clean_in_a_forked_process_is_known_to_its_parent(
+    clean_entries: CleanEntries,
+) -> None:
+    root = atom(atom_entry(1))
+    child = os.fork()
+    if child == 0:  # the child: its exit status says whether it found the entry clean
+        os._exit(0 if validate_tree(root) == [] else 1)
+    assert os.waitpid(child, 0)[1] == 0
+    assert len(clean_entries) == 1
+    assert clean_entries.seen(CleanEntries.key(root[5], ("atom", None, True)))
 
 
 def test_an_entry_without_a_canonical_form_is_checked_every_time(

@@ -34,41 +34,63 @@ values' digest; it costs nothing like the canonical form, to which a tenth of
 a publisher's time went. The two kinds of key never meet: they start
 differently.
 
-Remembered are at most `size` digests, the least recently seen forgotten
-first: about 170 bytes each (some 11 MB in all), so the memory is bounded
-whatever the size of the build.
+The digests are kept in a table of `size` slots in memory shared with every
+process forked from this one once it exists: the publisher's workers, each
+rendering documents that hold the same articles, and the pools of archive
+pages after them, which find the entries of the subscription feeds already
+checked. Kept apart, each worker checked again what the other had found
+clean: most of an article's entries were checked more than once. A slot is a
+digest's 32 bytes (4 MB in all, one copy that every process shares), so the memory is
+bounded whatever the size of the build: a digest goes to one of two slots
+chosen by its bytes, and when both are taken it replaces one of them, also
+chosen by its bytes.
+
+Processes and threads write the table without a lock: one may read a slot while
+another writes it, and see some of the old digest's bytes and some of the new
+one's. That mixture equals the digest it looks for only if that is the old
+digest or the new one (each byte matches by chance with a probability of 1 in
+128 at most, 2**-224 for all 32), so a write seen half-done can make an entry
+be checked again but never makes one seem clean that was not found clean.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
+import mmap
 
 from lxml import etree
 
 Context = tuple[str | bool | None, ...]
 """What an entry's entry-local checks read outside the entry (see above)."""
 
-DEFAULT_SIZE = 1 << 16
+#: Slots in the table of a process (the default `size`).
+DEFAULT_SIZE = 1 << 17
 #: How a key made from an entry's values starts; one made from its canonical form
 #: starts with the repr of its context, "(".
 _MADE_OF = b"\0"
+_DIGEST = hashlib.sha256().digest_size
+#: The slots a digest may take: as many as fit in a line of the processor's cache.
+_WAYS = 2
+_EMPTY = bytes(_DIGEST)
 
 
 class CleanEntries:
-    """The digests of the entries found clean, least recently seen first."""
+    """The digests of the entries found clean, shared with the processes forked since."""
 
-    __slots__ = ("_digests", "_lock", "size")
+    __slots__ = ("_buckets", "_table", "size")
 
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
-        self.size = size
-        self._digests: OrderedDict[bytes, None] = OrderedDict()
-        # Documents may be validated in several threads at once.
-        self._lock = threading.Lock()
+        self._buckets = max(1, size // _WAYS)
+        self.size = self._buckets * _WAYS
+        # Anonymous and shared: a forked process writes into the same pages.
+        self._table = mmap.mmap(-1, self.size * _DIGEST)
 
     def __len__(self) -> int:
-        return len(self._digests)
+        table = self._table
+        return sum(
+            table[start : start + _DIGEST] != _EMPTY
+            for start in range(0, self.size * _DIGEST, _DIGEST)
+        )
 
     @staticmethod
     def key(entry: etree._Element, context: Context, made_of: bytes | None = None) -> bytes | None:
@@ -94,26 +116,33 @@ class CleanEntries:
         return digest.digest()
 
     def seen(self, key: bytes | None) -> bool:
-        """Whether the entry of `key` was found clean (and now is the most recent)."""
-        if key is None:
-            return False
-        with self._lock:
-            if key not in self._digests:
-                return False
-            self._digests.move_to_end(key)
-            return True
+        """Whether the entry of `key` was found clean."""
+        return key is not None and self._slot_of(key) is not None
 
     def add(self, key: bytes | None) -> None:
         """Remember the entry of `key` as found clean."""
-        if key is None:
+        if key is None or self._slot_of(key) is not None:
             return
-        with self._lock:
-            digests = self._digests
-            digests[key] = None
-            digests.move_to_end(key)
-            while len(digests) > self.size:
-                digests.popitem(last=False)
+        first = self._first_slot(key)
+        table = self._table
+        slots = range(first, first + _WAYS * _DIGEST, _DIGEST)
+        free = next((s for s in slots if table[s : s + _DIGEST] == _EMPTY), None)
+        # A full bucket gives up the slot the digest's last byte picks: any is as good.
+        slot = free if free is not None else slots[key[-1] % _WAYS]
+        table[slot : slot + _DIGEST] = key
+
+    def _first_slot(self, key: bytes) -> int:
+        bucket = int.from_bytes(key[:8], "little") % self._buckets
+        return bucket * _WAYS * _DIGEST
+
+    def _slot_of(self, key: bytes) -> int | None:
+        first = self._first_slot(key)
+        table = self._table
+        for slot in range(first, first + _WAYS * _DIGEST, _DIGEST):
+            if table[slot : slot + _DIGEST] == key:
+                return slot
+        return None
 
 
 IN_PROCESS = CleanEntries()
-"""The entries found clean by `validate_tree` in this process."""
+"""The entries found clean by `validate_tree` in this process and those forked from it."""
