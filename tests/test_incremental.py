@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.model import FeedSettings
-from newsfeed.publishing import FeedPlan, Outcome, Site, publish
+from newsfeed.publishing import FeedPlan, Outcome, Site, _rendering, publish
 
 SITE = "https://noticias.example.org/"
 START = datetime(2026, 11, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5)))
@@ -320,6 +320,31 @@ def test_documents_whose_entries_did_not_change_are_not_rendered_again(
 
 
 # -- all cores ------------------------------------------------------------------------
+
+
+def test_documents_of_entries_built_once_have_the_bytes_of_entries_built_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each article is in its categories' feeds and its author's: most entries are
+    # copies of one built for another feed.
+    state = Input(
+        {
+            "a.jsonl": [
+                record(f"n-{n}", n, [f"Tema {n % 4}", CATEGORIES[n % 5]], [AUTHORS[n % 3]], "T")
+                for n in range(30)
+            ]
+        }
+    )
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    state.write(sources)
+    once = publish(site(tmp_path / "once", 10, "N", 4), [sources], cache=False, jobs=1)
+    # A process that keeps nothing builds every entry of every document.
+    keeping = _rendering.Recent
+    monkeypatch.setattr(_rendering, "Recent", lambda: keeping(size=0))
+    anew = publish(site(tmp_path / "anew", 10, "N", 4), [sources], cache=False, jobs=1)
+    assert len(once.files) == len(anew.files) > 16
+    assert files(tmp_path / "once") == files(tmp_path / "anew")
 
 
 def test_documents_rendered_in_parallel_have_the_bytes_of_one_job(tmp_path: Path) -> None:

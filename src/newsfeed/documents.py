@@ -35,6 +35,7 @@ from newsfeed.model import (
     Problem,
 )
 from newsfeed.records import gc_paused
+from newsfeed.render import BuiltEntries, Reuse
 from newsfeed.render.atom import atom_document, atom_model
 from newsfeed.render.content import content_html
 from newsfeed.render.jsonfeed import render_json
@@ -103,7 +104,9 @@ class Feed(FeedModel):
     `made_of` maps each article's id to a digest of the values it is made of,
     where the caller knows them (the site index keeps one an article): an entry
     is then known to validation by it, in every document that holds the article,
-    rather than by a digest of its canonical form (see `validate_tree`).
+    rather than by a digest of its canonical form (see `validate_tree`). With
+    `built` too, the items and entries feedgen built for another document from
+    the same values are copied from there, and those built here are kept there.
     """
 
     def __init__(
@@ -113,9 +116,11 @@ class Feed(FeedModel):
         archive: ArchiveLinks | None = None,
         *,
         made_of: Mapping[str, bytes] | None = None,
+        built: BuiltEntries | None = None,
     ) -> None:
         super().__init__(settings, articles, archive)
         self.made_of = made_of
+        self.built = built
 
     @cached_property
     def contents(self) -> tuple[str, ...]:
@@ -140,7 +145,12 @@ class Feed(FeedModel):
         change it, so threads may render from it at once."""
         model = self._models.get(format)
         if model is None:
-            model = self._models.setdefault(format, self.to_feedgen(format))
+            made_of = self._made_of(self.articles)
+            reuse = None
+            if self.built is not None and made_of is not None:
+                reuse = Reuse(self.built, made_of)
+            model = self._feedgen(format, self.articles, self.contents, reuse)
+            model = self._models.setdefault(format, model)
         return model
 
     def _feedgen(
@@ -148,11 +158,14 @@ class Feed(FeedModel):
         format: Literal["rss", "atom"],
         articles: tuple[Article, ...],
         contents: tuple[str, ...],
+        reuse: Reuse | None = None,
     ) -> FeedGenerator:
-        url, related = self.url(format), self.related_links(format)
+        url, related, settings = self.url(format), self.related_links(format), self.settings
         if format == "rss":
-            return rss_model(self.settings, articles, contents, url, related, self.archived)
-        return atom_model(self.settings, articles, contents, url, self.id, related, self.archived)
+            return rss_model(settings, articles, contents, url, related, self.archived, reuse)
+        return atom_model(
+            settings, articles, contents, url, self.id, related, self.archived, reuse
+        )
 
     def render(self, format: Format) -> Document:
         """The document of `format`, validated."""

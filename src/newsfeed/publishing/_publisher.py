@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ from newsfeed.progress import Progress
 from newsfeed.publishing._archives import ARCHIVE_FORMATS, page_jobs
 from newsfeed.publishing._jobs import Done, Job, digest
 from newsfeed.publishing._recorded import Recorded, archive_key, digest_of_site
-from newsfeed.publishing._rendering import render, render_in_worker, start_worker
+from newsfeed.publishing._rendering import rendered
 from newsfeed.publishing._site_index import IndexUnwritable, index_path, opened
 from newsfeed.publishing.lock import (
     begin_writing_documents,
@@ -75,9 +75,6 @@ from newsfeed.publishing.site import (
 from newsfeed.publishing.websub import changed_feed_urls, feed_url, queue_pings, queued_pings
 from newsfeed.reading import Input, read_into
 
-#: Fewer documents than this to render are rendered in this process: starting
-#: workers costs more than it saves.
-_POOL_FROM = 16
 #: How many rendered documents are recorded in one transaction.
 _RECORD_EVERY = 64
 
@@ -429,7 +426,7 @@ class _Publisher:
         finished: list[list[Done] | None] = [None] * len(jobs)
         pending: list[DocumentState] = []
         workers = min(self.jobs, len(jobs))
-        for number, done in self._rendered(jobs, workers):
+        for number, done in rendered(self.index, jobs, workers):
             finished[number] = done
             for item in done:
                 pending.append(self.recorded.state_of(jobs[number].digest, item))
@@ -441,21 +438,6 @@ class _Publisher:
         self.index.record(pending)
         self.progress.finish()
         return [done for done in finished if done is not None]
-
-    def _rendered(self, jobs: list[Job], workers: int) -> Iterator[tuple[int, list[Done]]]:
-        if workers <= 1 or len(jobs) < _POOL_FROM or "fork" not in _start_methods():
-            for number, job in enumerate(jobs):
-                yield number, render(self.index, job)
-            return
-        # Workers are forked: they share the loaded code, and each opens the index
-        # for reading (the write-ahead log lets them read while this process records).
-        import multiprocessing  # only a build big enough for a pool pays its import
-
-        context = multiprocessing.get_context("fork")
-        chunk = max(1, len(jobs) // (workers * 8))
-        with context.Pool(workers, start_worker, (self.index.path,)) as pool:
-            numbered = pool.imap(render_in_worker, jobs, chunksize=chunk)
-            yield from enumerate(numbered)
 
     def _remove_unwanted(self) -> None:
         """Remove the files of recorded documents this run did not make."""
@@ -490,9 +472,3 @@ def _names(formats: Iterable[Format]) -> list[str]:
 def _page_names(plan: FeedPlan) -> list[str]:
     """The file names of each archive page of `plan`."""
     return _names(f for f in ARCHIVE_FORMATS if f in plan.formats)
-
-
-def _start_methods() -> list[str]:
-    import multiprocessing
-
-    return multiprocessing.get_all_start_methods()

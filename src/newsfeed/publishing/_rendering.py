@@ -1,34 +1,69 @@
 """Rendering a job's documents (internal): a feed's subscription documents within
 its size budget (with archives, what the budget leaves out goes to the archive),
-or an archive page; in this process or in a forked worker."""
+or an archive page; in this process or in a forked worker, which keeps what it
+loaded and built of its last subscription feeds' articles for the next ones."""
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from newsfeed.documents import Document, Feed, write_document
 from newsfeed.files import folders_synced_once
 from newsfeed.index import SiteIndex
-from newsfeed.model import ArchiveLinks, InputWarning, Problem
+from newsfeed.model import ArchiveLinks, Article, InputWarning, Problem
 from newsfeed.publishing._archives import ARCHIVE_FORMATS
 from newsfeed.publishing._budget import fit
 from newsfeed.publishing._jobs import Done, Job, bytes_digest
+from newsfeed.publishing._order import sharing_order
 from newsfeed.publishing.site import page_url
 from newsfeed.records import gc_paused
+from newsfeed.render import BuiltEntries
+
+#: How many articles a rendering process keeps, each with its entries: some 30 KB
+#: an article. Its jobs come in an order that meets them again (`_order`).
+KEPT_ARTICLES = 1_000
 
 
-def render(index: SiteIndex, job: Job) -> list[Done]:
+class Recent:
+    """The articles of the last subscription feeds a process rendered, as loaded and
+    with the entries feedgen built of them, for the next feeds that hold them (an
+    article is in its categories' feeds and its author's). An archive page's
+    articles are in no other page: those are neither looked for nor kept."""
+
+    def __init__(self, size: int = KEPT_ARTICLES) -> None:
+        self.size = size
+        self._loaded: OrderedDict[int, tuple[Article, bytes]] = OrderedDict()
+        self.built = BuiltEntries(2 * size)  # an RSS item and an Atom entry each
+
+    def load(self, index: SiteIndex, ids: Sequence[int]) -> list[tuple[Article, bytes]]:
+        """The articles of the rows `ids` (see `SiteIndex.load`), those not kept loaded."""
+        loaded = self._loaded
+        missing = [row for row in ids if row not in loaded]
+        for row, found in zip(missing, index.load(missing), strict=True):
+            loaded[row] = found
+        articles = []
+        for row in ids:
+            loaded.move_to_end(row)
+            articles.append(loaded[row])
+        while len(loaded) > self.size:
+            loaded.popitem(last=False)
+        return articles
+
+
+def render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
     # A job's documents share a folder: it is synced once, before the job is done
     # and the index records them. The collector waits for the whole job: what it
     # made is freed when it ends, and a collection at the end of each document
     # would walk all of that document's objects first.
     with folders_synced_once(), gc_paused():
-        return _render(index, job)
+        return _render(index, job, recent)
 
 
-def _render(index: SiteIndex, job: Job) -> list[Done]:
-    loaded = index.load(job.ids)
+def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
+    loaded = index.load(job.ids) if job.plan is None else recent.load(index, job.ids)
     articles = [article for article, _ in loaded]
     # Validation knows an entry checked in another document by its article's digest.
     made_of = {article.id: digest for article, digest in loaded}
@@ -46,7 +81,7 @@ def _render(index: SiteIndex, job: Job) -> list[Done]:
         # subscription feed go to the archive instead: none is ever lost.
         pages = math.ceil((job.total - keep) / page_size) if plan.archive else 0
         links = ArchiveLinks(prev_archive=page_url(settings, pages)) if pages else None
-        feed = Feed(settings, articles[:keep], links, made_of=made_of)
+        feed = Feed(settings, articles[:keep], links, made_of=made_of, built=recent.built)
         documents = {format: fit(feed, format, plan.max_bytes) for format in plan.formats}
         moved = max((documents[f][1] for f in archived), default=0)
         if not moved:
@@ -82,13 +117,45 @@ def _write(
     return Done(written, budget + document.problems, shown, kept, digest)
 
 
-#: The index a rendering process reads, opened once per process.
-_worker_index: list[SiteIndex] = []
+#: Fewer jobs than this are rendered in this process: starting workers costs more
+#: than it saves.
+_POOL_FROM = 16
+
+
+def rendered(index: SiteIndex, jobs: list[Job], workers: int) -> Iterator[tuple[int, list[Done]]]:
+    """Each of `jobs` rendered, by its number, with up to `workers` processes."""
+    # In an order that meets an article again while the process still keeps it.
+    order = sharing_order([job.ids for job in jobs], KEPT_ARTICLES)
+    if workers <= 1 or len(jobs) < _POOL_FROM or "fork" not in _start_methods():
+        recent = Recent()
+        for number in order:
+            yield number, render(index, jobs[number], recent)
+        return
+    # Workers are forked: they share the loaded code, and each opens the index
+    # for reading (the write-ahead log lets them read while this process records).
+    import multiprocessing  # only a build big enough for a pool pays its import
+
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, len(jobs) // (workers * 8))
+    with context.Pool(workers, start_worker, (index.path,)) as pool:
+        numbered = pool.imap(render_in_worker, [jobs[n] for n in order], chunksize=chunk)
+        yield from zip(order, numbered, strict=True)
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing
+
+    return multiprocessing.get_all_start_methods()
+
+
+#: The index a rendering process reads, opened once per process, and what it keeps.
+_worker: list[tuple[SiteIndex, Recent]] = []
 
 
 def start_worker(path: Path) -> None:
-    _worker_index.append(SiteIndex(path, read_only=True))
+    _worker.append((SiteIndex(path, read_only=True), Recent()))
 
 
 def render_in_worker(job: Job) -> list[Done]:
-    return render(_worker_index[0], job)
+    index, recent = _worker[0]
+    return render(index, job, recent)

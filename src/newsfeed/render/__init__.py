@@ -51,4 +51,13 @@ readers skip, and has no caption or credit.
 
 The tree kept for the validator is feedgen's (`_feedgen.built`); the Atom one
 is put in the Atom namespace after it is serialised, as its bytes parse.
+
+An item or entry feedgen built for one document can be kept (`BuiltEntries`)
+and copied into the next document of its format that holds the same article:
+it is built from the article's values alone, so the copy is what feedgen would
+build again.
 """
+
+from newsfeed.render._feedgen import BuiltEntries, Reuse
+
+__all__ = ["BuiltEntries", "Reuse"]

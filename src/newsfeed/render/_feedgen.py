@@ -1,11 +1,15 @@
 """What the RSS and Atom renderers share (internal): a model with our
-extension registered and what both formats are given alike, the tree of the
-document feedgen serialises, and Media RSS images."""
+extension registered and what both formats are given alike, the entries
+feedgen built for one document kept for the next (`BuiltEntries`), the tree of
+the document feedgen serialises, and Media RSS images."""
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from copy import deepcopy
+from dataclasses import dataclass
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -53,6 +57,78 @@ class FeedExtension(BaseExtension):  # type: ignore[misc]
         return namespaces
 
 
+class BuiltEntries:
+    """The items and entries feedgen built (with our extension), by format and by
+    the digest of the values each was built from, so that the next document of
+    that format holding the same article takes a copy of the tree rather than
+    having feedgen build it again; at most `size`, the least recently used
+    forgotten first.
+
+    An entry is built from its article's values alone, whatever the feed (the
+    same premise as validation's memo of clean entries), and a tree built alone
+    is what feedgen appends to the document: a copy of it gives the same bytes.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._trees: OrderedDict[tuple[str, bytes], etree._Element] = OrderedDict()
+
+    def tree(self, format: str, digest: bytes) -> etree._Element | None:
+        tree = self._trees.get((format, digest))
+        if tree is not None:
+            self._trees.move_to_end((format, digest))
+        return tree
+
+    def keep(self, format: str, digest: bytes, tree: etree._Element) -> None:
+        self._trees[(format, digest)] = tree
+        self._trees.move_to_end((format, digest))
+        if len(self._trees) > self.size:
+            self._trees.popitem(last=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """Where a document's entries are taken from or kept: `built`, under the digest
+    of each of its articles' values (`digests`, in the articles' order)."""
+
+    built: BuiltEntries
+    digests: Sequence[bytes]
+
+
+class _Kept(FeedEntry):  # type: ignore[misc]
+    """An entry feedgen builds as always, a copy of whose tree `built` keeps."""
+
+    def __init__(self, built: BuiltEntries, format: str, digest: bytes) -> None:
+        super().__init__()
+        self._where = built, format, digest
+
+    def rss_entry(self, extensions: bool = True) -> etree._Element:
+        return self._kept(super().rss_entry(extensions))
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        return self._kept(super().atom_entry(extensions))
+
+    def _kept(self, tree: etree._Element) -> etree._Element:
+        built, format, digest = self._where
+        # The document takes the tree and changes it; the one kept stays as built.
+        built.keep(format, digest, deepcopy(tree))
+        return tree
+
+
+class _Copied(FeedEntry):  # type: ignore[misc]
+    """An entry whose tree feedgen built for another document: a copy stands for it."""
+
+    def __init__(self, tree: etree._Element) -> None:
+        super().__init__()
+        self._tree = tree
+
+    def rss_entry(self, extensions: bool = True) -> etree._Element:
+        return deepcopy(self._tree)
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        return deepcopy(self._tree)
+
+
 def new_model(
     settings: FeedSettings,
     articles: Sequence[Article],
@@ -60,10 +136,12 @@ def new_model(
     extensions: tuple[type[FeedExtension], type[BaseEntryExtension]],
     add_entry: Callable[[FeedEntry, Article, str], None],
     archived: bool,
+    reuse: tuple[str, Reuse] | None = None,
 ) -> FeedGenerator:
     """A model with our `extensions` (feed, entry) registered, what RSS and Atom
     are given alike, and an entry per article, each filled in by `add_entry`
-    (with the article's HTML, from `contents`)."""
+    (with the article's HTML, from `contents`); with `reuse` (the format's and
+    where), an entry built before is a copy of that one instead."""
     fg = FeedGenerator()
     fg.register_extension(EXTENSION_NAME, *extensions)
     fg.newsfeed.archived = archived
@@ -74,8 +152,18 @@ def new_model(
         fg.rights(settings.rights)
     # feedgen stamps documents with "now"; the newest entry makes them reproducible.
     fg.updated(build_time(articles))
-    for article, content in zip(articles, contents, strict=True):
-        entry = fg.add_entry(order="append")
+    for number, (article, content) in enumerate(zip(articles, contents, strict=True)):
+        if reuse is None:
+            entry = fg.add_entry(order="append")
+        else:
+            format, where = reuse
+            digest = where.digests[number]
+            # The tree is taken now: keeping this document's new entries may forget it.
+            tree = where.built.tree(format, digest)
+            if tree is not None:
+                fg.add_entry(_Copied(tree), order="append")
+                continue
+            entry = fg.add_entry(_Kept(where.built, format, digest), order="append")
         entry.newsfeed.article = article
         add_entry(entry, article, content)
     return fg

@@ -14,7 +14,7 @@ from lxml import etree
 from newsfeed.dates import format_rfc3339
 from newsfeed.feed import HTML_MEDIA_TYPE, MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings
-from newsfeed.render._feedgen import FeedExtension, built, media_thumbnail, new_model
+from newsfeed.render._feedgen import FeedExtension, Reuse, built, media_thumbnail, new_model
 from newsfeed.rules import ATOM, ATOM_NS, HISTORY_NS, XML_LANG
 from newsfeed.version import __version__
 
@@ -31,10 +31,12 @@ def atom_model(
     feed_id: str,
     related: Sequence[tuple[str, str]] = (),
     archived: bool = False,
+    reuse: Reuse | None = None,
 ) -> FeedGenerator:
     """The feedgen model of an Atom document served at `self_url` (see `rss.rss_model`)."""
     extensions = (AtomExtension, AtomEntryExtension)
-    fg = new_model(settings, articles, contents, extensions, _add_entry, archived)
+    reused = None if reuse is None else ("atom", reuse)
+    fg = new_model(settings, articles, contents, extensions, _add_entry, archived, reused)
     fg.id(feed_id)
     # RSS needs a description (the title stands in for it); Atom's subtitle is optional.
     if settings.description:

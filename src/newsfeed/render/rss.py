@@ -15,7 +15,14 @@ from lxml import etree
 from newsfeed.dates import format_rfc822
 from newsfeed.feed import MEDIA_TYPES
 from newsfeed.model import Article, Author, FeedSettings, Image, WebFeeds
-from newsfeed.render._feedgen import FeedExtension, built, image_size, media_thumbnail, new_model
+from newsfeed.render._feedgen import (
+    FeedExtension,
+    Reuse,
+    built,
+    image_size,
+    media_thumbnail,
+    new_model,
+)
 from newsfeed.rules import (
     ATOM_NS,
     CONTENT_NS,
@@ -38,12 +45,14 @@ def rss_model(
     self_url: str,
     related: Sequence[tuple[str, str]] = (),
     archived: bool = False,
+    reuse: Reuse | None = None,
 ) -> FeedGenerator:
     """The feedgen model of an RSS document served at `self_url`; `contents` is each
     article's HTML, `related` the (rel, href) links such as RFC 5005's, `archived`
-    marks an archive document."""
+    marks an archive document; `reuse` says where its items built before are."""
     extensions = (RssExtension, RssEntryExtension)
-    fg = new_model(settings, articles, contents, extensions, _add_item, archived)
+    reused = None if reuse is None else ("rss", reuse)
+    fg = new_model(settings, articles, contents, extensions, _add_item, archived, reused)
     fg.newsfeed.settings = settings
     links = [(rel, href) for rel, href in related]
     if settings.websub_hub:
