@@ -124,8 +124,11 @@ _POOL_FROM = 16
 
 def rendered(index: SiteIndex, jobs: list[Job], workers: int) -> Iterator[tuple[int, list[Done]]]:
     """Each of `jobs` rendered, by its number, with up to `workers` processes."""
-    # In an order that meets an article again while the process still keeps it.
-    order = sharing_order([job.ids for job in jobs], KEPT_ARTICLES)
+    # The subscription feeds in an order that meets an article again while the process
+    # still keeps it; archive pages share no article, and keep their order.
+    feeds = [number for number, job in enumerate(jobs) if job.plan is not None]
+    order = [feeds[n] for n in sharing_order([jobs[n].ids for n in feeds], KEPT_ARTICLES)]
+    order += (number for number, job in enumerate(jobs) if job.plan is None)
     if workers <= 1 or len(jobs) < _POOL_FROM or "fork" not in _start_methods():
         recent = Recent()
         for number in order:
