@@ -322,22 +322,31 @@ def test_documents_whose_entries_did_not_change_are_not_rendered_again(
 # -- all cores ------------------------------------------------------------------------
 
 
+def topical_sources(folder: Path, count: int, topics: int) -> Path:
+    """A folder of one file of `count` articles, each in one of `topics` topics, one
+    of the five categories and one of the three authors."""
+    state = Input(
+        {
+            "a.jsonl": [
+                record(
+                    f"n-{n}", n, [f"Tema {n % topics}", CATEGORIES[n % 5]], [AUTHORS[n % 3]], "T"
+                )
+                for n in range(count)
+            ]
+        }
+    )
+    sources = folder / "sources"
+    sources.mkdir()
+    state.write(sources)
+    return sources
+
+
 def test_documents_of_entries_built_once_have_the_bytes_of_entries_built_anew(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Each article is in its categories' feeds and its author's: most entries are
     # copies of one built for another feed.
-    state = Input(
-        {
-            "a.jsonl": [
-                record(f"n-{n}", n, [f"Tema {n % 4}", CATEGORIES[n % 5]], [AUTHORS[n % 3]], "T")
-                for n in range(30)
-            ]
-        }
-    )
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    state.write(sources)
+    sources = topical_sources(tmp_path, 30, topics=4)
     once = publish(site(tmp_path / "once", 10, "N", 4), [sources], cache=False, jobs=1)
     # A process that keeps nothing builds every entry of every document.
     keeping = _rendering.Recent
@@ -348,17 +357,7 @@ def test_documents_of_entries_built_once_have_the_bytes_of_entries_built_anew(
 
 
 def test_documents_rendered_in_parallel_have_the_bytes_of_one_job(tmp_path: Path) -> None:
-    state = Input(
-        {
-            "a.jsonl": [
-                record(f"n-{n}", n, [f"Tema {n % 9}", CATEGORIES[n % 5]], [AUTHORS[n % 3]], "T")
-                for n in range(40)
-            ]
-        }
-    )
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    state.write(sources)
+    sources = topical_sources(tmp_path, 40, topics=9)
     one = publish(site(tmp_path / "one", 3, "N", 2), [sources], cache=False, jobs=1)
     many = publish(site(tmp_path / "many", 3, "N", 2), [sources], cache=False, jobs=3)
     assert len(one.files) == len(many.files) > 16  # enough to start workers
