@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import sqlite3
 import tempfile
 from array import array
 from collections.abc import Iterator
@@ -249,6 +251,29 @@ def test_a_temporary_index_leaves_nothing_behind() -> None:
         folder = index.path.parent
         add(index, article())
     assert not folder.exists()
+
+
+def page_size(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        size: int = db.execute("PRAGMA page_size").fetchone()[0]
+    return size
+
+
+def test_a_new_index_has_pages_of_16_kib(index: SiteIndex) -> None:
+    add(index, article())
+    assert page_size(index.path) == 16384
+
+
+def test_an_index_made_with_pages_of_4_kib_keeps_them_and_its_articles(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA page_size = 4096")
+        db.execute("VACUUM")
+    with SiteIndex(path) as older:
+        add(older, article())
+    with SiteIndex(path) as index:
+        assert page_size(path) == 4096
+        assert [a.id for a in in_order(index)] == ["a-1"]
 
 
 def test_publishing_a_stream_loads_no_more_articles_at_once_than_one_document_holds(

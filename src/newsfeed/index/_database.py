@@ -18,6 +18,10 @@ SCHEMA_VERSION = 3
 INDEX_NAME = "site-index.sqlite3"
 #: The name a temporary index's folder starts with, in the system's temporary folder.
 TEMPORARY_PREFIX = "newsfeed-index-"
+#: The bytes of a page of a new index. Each page read or written is a system call:
+#: with SQLite's default of 4 KiB, a first build of 20,000 articles made 144,000 of
+#: them, and 54,000 with 16 KiB pages (a compressed article is some 1.6 KB).
+PAGE_SIZE = 16384
 
 _Opened = TypeVar("_Opened", bound="Database")
 
@@ -149,6 +153,8 @@ class Database:
             return
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # Set before anything is written, so only a new index takes it.
+            self._db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA journal_size_limit = 67108864")
