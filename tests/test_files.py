@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import stat
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import newsfeed.files
 from newsfeed.files import TEMPORARY_SUFFIX, folders_synced_once, write_if_changed
 from newsfeed.model import FeedSettings
 from newsfeed.publishing import Site, publish
@@ -72,6 +74,46 @@ def test_a_new_file_takes_the_umasks_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "rss.xml").stat().st_mode) == 0o640
+
+
+def test_a_new_file_is_given_its_permissions_without_changing_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The umask is the whole process's: changed for a moment, another thread's
+    # files would be created with the wrong permissions.
+    def umask(mask: int) -> int:
+        raise AssertionError("the umask was changed")
+
+    monkeypatch.setattr(os, "umask", umask)
+    assert write_if_changed(tmp_path / "rss.xml", NEW) is True
+
+
+def test_no_folder_is_made_for_a_file_whose_folder_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[Path] = []
+    real_mkdir = Path.mkdir
+
+    def mkdir(self: Path, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    write_if_changed(tmp_path / "rss.xml", NEW)
+    write_if_changed(tmp_path / "category" / "rss.xml", NEW)
+    write_if_changed(tmp_path / "category" / "atom.xml", NEW)
+    assert made == [tmp_path / "category"]
+
+
+def test_a_temporary_file_a_killed_process_of_the_same_id_left_is_stepped_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(newsfeed.files, "_temporary_numbers", itertools.count())
+    left = tmp_path / f".rss.xml.{os.getpid()}-0{TEMPORARY_SUFFIX}"
+    left.write_bytes(b"<rss")
+    assert write_if_changed(tmp_path / "rss.xml", NEW) is True
+    assert (tmp_path / "rss.xml").read_bytes() == NEW
+    assert left.read_bytes() == b"<rss"  # a run removes those once it holds the lock
 
 
 def test_the_file_is_replaced_by_a_rename_not_rewritten_in_place(tmp_path: Path) -> None:
@@ -163,34 +205,24 @@ def fail_in_replace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "replace", replace)
 
 
-def fail_in_chmod(monkeypatch: pytest.MonkeyPatch) -> None:
-    def chmod(path: Any, mode: int) -> None:
+def fail_in_fchmod(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fchmod(fd: int, mode: int) -> None:
         raise PermissionError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(os, "chmod", chmod)
+    monkeypatch.setattr(os, "fchmod", fchmod)
 
 
 def fail_with_a_full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_fdopen = os.fdopen
+    """The disk fills halfway through a temporary file's bytes."""
+    real_write = os.write
 
-    class FullDisk:
-        def __init__(self, handle: Any) -> None:
-            self.handle = handle
+    def write(fd: int, data: Any) -> int:
+        if not os.readlink(f"/proc/self/fd/{fd}").endswith(TEMPORARY_SUFFIX):
+            return real_write(fd, data)
+        real_write(fd, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-        def __enter__(self) -> FullDisk:
-            return self
-
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()
-
-        def write(self, data: bytes) -> int:
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
-        return FullDisk(real_fdopen(fd, *args, **kwargs))
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    monkeypatch.setattr(os, "write", write)
 
 
 def interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,10 +237,12 @@ def interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
 FAILURES = {
     "fsync": (fail_in_fsync, OSError),
     "before rename": (fail_in_replace, OSError),
-    "chmod": (fail_in_chmod, OSError),
+    "permissions": (fail_in_fchmod, OSError),
     "full disk": (fail_with_a_full_disk, OSError),
     "interrupt": (interrupted, KeyboardInterrupt),
 }
+#: A new file takes its permissions as it is created: there is no step to fail.
+NEW_FILE_FAILURES = sorted(step for step in FAILURES if step != "permissions")
 
 
 @pytest.mark.parametrize("step", sorted(FAILURES))
@@ -227,7 +261,7 @@ def test_a_failure_at_any_step_leaves_the_old_file_and_no_temporary_file(
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("step", sorted(FAILURES))
+@pytest.mark.parametrize("step", NEW_FILE_FAILURES)
 def test_a_failure_writing_a_new_file_leaves_no_file(
     step: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,8 +1,9 @@
 """Atomic file replacement: a reader sees the old file or the new one, never a part.
 
 The new bytes go to a temporary file in the same folder (so that the rename
-stays on one file system), are flushed and fsynced, take the old file's
-permissions (or the umask's), and are renamed over the old file; the folder
+stays on one file system), take the old file's permissions (a new file's are
+the umask's, as it is created), are fsynced, and are renamed over the old
+file; the folder
 is fsynced so that the rename itself survives a crash (within
 `folders_synced_once`, once per folder at the block's end: a feed's formats
 share a folder). Identical bytes are not written at all, so the file keeps its
@@ -12,10 +13,10 @@ modification time and web servers keep answering 304.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import select
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -47,24 +48,24 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     """Replace `path` with `data` atomically; False (and nothing touched) if unchanged."""
     target = Path(path)
     try:
-        if target.read_bytes() == data:
-            return False
+        with open(target, "rb") as old:
+            status = os.fstat(old.fileno())
+            if status.st_size == len(data) and old.read() == data:
+                return False
+        mode: int | None = stat.S_IMODE(status.st_mode)
     except FileNotFoundError:
-        pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(target)
+        mode = None  # created with the umask's permissions
+    handle, temporary = _created(target)
     try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX, dir=target.parent
-        )
-    except OSError as error:
-        raise _naming(error, target) from None
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
+        try:
+            if mode is not None:
+                os.fchmod(handle, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         os.replace(temporary, target)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
@@ -78,6 +79,31 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     else:
         deferred[target.parent] = None
     return True
+
+
+#: Numbers the temporary files of this process: with its id, a name no other has.
+_temporary_numbers = itertools.count()
+
+
+def _created(target: Path) -> tuple[int, Path]:
+    """A new temporary file beside `target`, open for writing, with the folders it
+    needs: made only when missing, as the creation finds them."""
+    made_folders = False
+    while True:
+        name = f".{target.name}.{os.getpid()}-{next(_temporary_numbers)}{TEMPORARY_SUFFIX}"
+        temporary = target.with_name(name)
+        try:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue  # left by a killed process that had this one's id
+        except FileNotFoundError as error:
+            if made_folders:
+                raise _naming(error, target) from None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_folders = True
+        except OSError as error:
+            raise _naming(error, target) from None
 
 
 #: Inside `folders_synced_once`: the folders renamed into, in order, each to be synced once.
@@ -119,15 +145,6 @@ def _naming(error: OSError, target: Path) -> OSError:
         return error
     named = OSError(error.errno, error.strerror, str(target))
     return named.with_traceback(error.__traceback__)
-
-
-def _mode_for(target: Path) -> int:
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _fsync_folder(folder: Path) -> None:
