@@ -145,9 +145,8 @@ class Feed(FeedModel):
         change it, so threads may render from it at once."""
         model = self._models.get(format)
         if model is None:
-            made_of = self._made_of(self.articles)
             reuse = None
-            if self.built is not None and made_of is not None:
+            if self.built is not None and (made_of := self._made_of(self.articles)) is not None:
                 reuse = Reuse(self.built, made_of)
             model = self._feedgen(format, self.articles, self.contents, reuse)
             model = self._models.setdefault(format, model)

@@ -83,6 +83,8 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
 
 #: Numbers the temporary files of this process: with its id, a name no other has.
 _temporary_numbers = itertools.count()
+#: A temporary file is opened only if this call creates it.
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
 
 
 def _created(target: Path) -> tuple[int, Path]:
@@ -93,8 +95,7 @@ def _created(target: Path) -> tuple[int, Path]:
         name = f".{target.name}.{os.getpid()}-{next(_temporary_numbers)}{TEMPORARY_SUFFIX}"
         temporary = target.with_name(name)
         try:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
-            return os.open(temporary, flags, 0o666), temporary
+            return os.open(temporary, _NEW_FILE, 0o666), temporary
         except FileExistsError:
             continue  # left by a killed process that had this one's id
         except FileNotFoundError as error:

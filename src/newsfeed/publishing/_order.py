@@ -7,10 +7,10 @@ have nothing to do with one another: a process would meet an article again
 long after it forgot it. So each next job is the one that holds the most of
 the articles that a process which rendered the jobs before it would still
 keep, its `kept` most recently met. In a fresh build of a site of 20,000
-articles (1,000 categories, two an article, and 300 authors), about 57 % of
-the subscription feeds' entries are then met while kept, against 2 % in the
-order of their paths; no order can do better than 64 %, the share of entries
-that are not an article's first.
+articles (1,000 categories, two an article, and 300 authors), 63.6 % of the
+subscription feeds' 110,100 entries are then met while kept, against 2 % in
+the order of their paths; no order can do better than 63.7 %, the share of
+entries that are not an article's first in their format.
 """
 
 from __future__ import annotations
