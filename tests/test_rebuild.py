@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,8 @@ from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.index import DocumentState, SiteIndex
 from newsfeed.model import FeedSettings
-from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, publish
+from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, _rendering, publish
+from newsfeed.publishing._jobs import Done, bytes_digest
 from newsfeed.publishing.lock import LOCK_NAME, begin_writing_documents
 from newsfeed.publishing.site import fan_outs, fan_outs_after
 from newsfeed.reading import read_into
@@ -359,3 +362,39 @@ def test_the_lock_file_is_empty_after_a_run_that_wrote(newsroom: Newsroom) -> No
     newsroom.records.append(record(20, ["Deportes"]))
     assert newsroom.build().changed
     assert (newsroom.out / LOCK_NAME).stat().st_size == 0
+
+
+# -- written while the next is rendered -------------------------------------------------
+
+
+def test_a_document_is_recorded_only_once_its_file_holds_its_bytes(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow disk: each job's files are written well after the next job is rendered.
+    real_write = _rendering._write_job
+
+    def slow_write(documents: list[_rendering.Rendered]) -> list[Done]:
+        time.sleep(0.02)
+        return real_write(documents)
+
+    not_in_place: list[str] = []
+    real_record = SiteIndex.record
+
+    def record(self: SiteIndex, states: Iterable[DocumentState]) -> None:
+        states = list(states)
+        for state in states:
+            path = newsroom.out / state.path
+            if state.bytes_digest is not None and (
+                not path.exists() or bytes_digest(path.read_bytes()) != state.bytes_digest
+            ):
+                not_in_place.append(state.path)
+        real_record(self, states)
+
+    monkeypatch.setattr(_rendering, "_write_job", slow_write)
+    monkeypatch.setattr(SiteIndex, "record", record)
+    newsroom.records[3] = {**newsroom.records[3], "title": "Noticia 3, corregida"}
+    outcome = newsroom.build()
+
+    assert outcome.changed
+    assert not_in_place == []
+    assert files(newsroom.out) == newsroom.fresh()

@@ -1,13 +1,16 @@
 """Rendering a job's documents (internal): a feed's subscription documents within
 its size budget (with archives, what the budget leaves out goes to the archive),
 or an archive page; in this process or in a forked worker, which keeps what it
-loaded and built of its last subscription feeds' articles for the next ones."""
+loaded and built of its last subscription feeds' articles for the next ones.
+A job's files are written by a second thread while the next job is rendered."""
 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsfeed.documents import Document, Feed, write_document
@@ -53,16 +56,52 @@ class Recent:
         return articles
 
 
-def render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
-    # A job's documents share a folder: it is synced once, before the job is done
-    # and the index records them. The collector waits for the whole job: what it
-    # made is freed when it ends, and a collection at the end of each document
-    # would walk all of that document's objects first.
-    with folders_synced_once(), gc_paused():
-        return _render(index, job, recent)
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A document rendered and not yet written: where it goes, and what to record."""
+
+    path: Path
+    document: Document
+    budget: tuple[Problem, ...]
+    shown: int
+    kept: int
 
 
-def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
+#: How many jobs' files may wait to be written while the next job is rendered: the
+#: documents held in memory stay a few, however many jobs a worker is given.
+_WRITES_AHEAD = 2
+
+
+def written(index: SiteIndex, jobs: Iterable[Job], recent: Recent) -> Iterator[list[Done]]:
+    """Each of `jobs` rendered, in turn, once its files are in place.
+
+    A file's fsync waits for the disk, a tenth of a build's time: the files of
+    each job are written (and their folders synced) by a second thread while
+    this one renders the next, and a job is given back only when they are in
+    place, so that the index never records a document before its file.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="newsfeed-write") as writer:
+        pending: deque[Future[list[Done]]] = deque()
+        for job in jobs:
+            # The collector waits for the whole job: what it made is freed when it
+            # ends, and a collection at the end of each document would walk all of
+            # that document's objects first.
+            with gc_paused():
+                documents = _render(index, job, recent)
+            pending.append(writer.submit(_write_job, documents))
+            while len(pending) > _WRITES_AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _write_job(documents: list[Rendered]) -> list[Done]:
+    # A job's documents share a folder: it is synced once, before the job is done.
+    with folders_synced_once():
+        return [_write(rendered) for rendered in documents]
+
+
+def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Rendered]:
     loaded = index.load(job.ids) if job.plan is None else recent.load(index, job.ids)
     articles = [article for article, _ in loaded]
     # Validation knows an entry checked in another document by its article's digest.
@@ -70,7 +109,7 @@ def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
     if job.plan is None:
         feed = Feed(job.settings, articles, job.links, made_of=made_of)
         return [
-            _write(path, feed.render(format), (), len(articles), 0) for format, path in job.paths
+            Rendered(path, feed.render(format), (), len(articles), 0) for format, path in job.paths
         ]
     plan, settings = job.plan, job.settings
     page_size = plan.page_size or settings.limit
@@ -105,16 +144,17 @@ def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Done]:
             if message
             else ()
         )
-        done.append(_write(path, document, budget, keep - dropped, keep))
+        done.append(Rendered(path, document, budget, keep - dropped, keep))
     return done
 
 
-def _write(
-    path: Path, document: Document, budget: tuple[Problem, ...], shown: int, kept: int
-) -> Done:
-    written = write_document(path, document)
-    digest = None if written.status == "invalid" else bytes_digest(document.data)
-    return Done(written, budget + document.problems, shown, kept, digest)
+def _write(rendered: Rendered) -> Done:
+    document = rendered.document
+    outcome = write_document(rendered.path, document)
+    digest = None if outcome.status == "invalid" else bytes_digest(document.data)
+    return Done(
+        outcome, rendered.budget + document.problems, rendered.shown, rendered.kept, digest
+    )
 
 
 #: Fewer jobs than this are rendered in this process: starting workers costs more
@@ -130,19 +170,20 @@ def rendered(index: SiteIndex, jobs: list[Job], workers: int) -> Iterator[tuple[
     order = [feeds[n] for n in sharing_order([jobs[n].ids for n in feeds], KEPT_ARTICLES)]
     order += (number for number, job in enumerate(jobs) if job.plan is None)
     if workers <= 1 or len(jobs) < _POOL_FROM or "fork" not in _start_methods():
-        recent = Recent()
-        for number in order:
-            yield number, render(index, jobs[number], recent)
+        yield from zip(order, written(index, (jobs[n] for n in order), Recent()), strict=True)
         return
     # Workers are forked: they share the loaded code, and each opens the index
     # for reading (the write-ahead log lets them read while this process records).
+    # Each is given its jobs a chunk at a time, rendered and written in turn.
     import multiprocessing  # only a build big enough for a pool pays its import
 
     context = multiprocessing.get_context("fork")
-    chunk = max(1, len(jobs) // (workers * 8))
+    size = max(1, len(jobs) // (workers * 8))
+    chunks = [order[start : start + size] for start in range(0, len(order), size)]
     with context.Pool(workers, start_worker, (index.path,)) as pool:
-        numbered = pool.imap(render_in_worker, [jobs[n] for n in order], chunksize=chunk)
-        yield from zip(order, numbered, strict=True)
+        done = pool.imap(render_in_worker, [[jobs[n] for n in chunk] for chunk in chunks])
+        for chunk, dones in zip(chunks, done, strict=True):
+            yield from zip(chunk, dones, strict=True)
 
 
 def _start_methods() -> list[str]:
@@ -159,6 +200,6 @@ def start_worker(path: Path) -> None:
     _worker.append((SiteIndex(path, read_only=True), Recent()))
 
 
-def render_in_worker(job: Job) -> list[Done]:
+def render_in_worker(jobs: list[Job]) -> list[list[Done]]:
     index, recent = _worker[0]
-    return render(index, job, recent)
+    return list(written(index, jobs, recent))
