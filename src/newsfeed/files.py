@@ -129,7 +129,7 @@ def folders_synced_once() -> Iterator[None]:
             _fsync_folder(folder)
 
 
-#: How every temporary file of `write_if_changed` ends (`.rss.xml.k2j4x9q1.newsfeed-tmp`),
+#: How every temporary file of `write_if_changed` ends (`.rss.xml.4242-7.newsfeed-tmp`),
 #: so that a run that holds the output folder's lock can remove those a killed run left.
 TEMPORARY_SUFFIX = ".newsfeed-tmp"
 
