@@ -126,7 +126,7 @@ def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Rendered]:
         if not moved:
             break
         keep -= moved
-    done = []
+    made = []
     for format, path in job.paths:
         document, dropped = documents[format]
         if format in archived and keep < wanted:
@@ -144,8 +144,8 @@ def _render(index: SiteIndex, job: Job, recent: Recent) -> list[Rendered]:
             if message
             else ()
         )
-        done.append(Rendered(path, document, budget, keep - dropped, keep))
-    return done
+        made.append(Rendered(path, document, budget, keep - dropped, keep))
+    return made
 
 
 def _write(rendered: Rendered) -> Done:
@@ -181,9 +181,9 @@ def rendered(index: SiteIndex, jobs: list[Job], workers: int) -> Iterator[tuple[
     size = max(1, len(jobs) // (workers * 8))
     chunks = [order[start : start + size] for start in range(0, len(order), size)]
     with context.Pool(workers, start_worker, (index.path,)) as pool:
-        done = pool.imap(render_in_worker, [[jobs[n] for n in chunk] for chunk in chunks])
-        for chunk, dones in zip(chunks, done, strict=True):
-            yield from zip(chunk, dones, strict=True)
+        by_chunk = pool.imap(render_in_worker, [[jobs[n] for n in chunk] for chunk in chunks])
+        for chunk, done in zip(chunks, by_chunk, strict=True):
+            yield from zip(chunk, done, strict=True)
 
 
 def _start_methods() -> list[str]:
