@@ -407,13 +407,15 @@ def test_a_last_line_without_its_line_end_is_read_again_when_it_grows(tmp_path: 
 def digested(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The files whose bytes reading digests, one entry a digest."""
     seen: list[Path] = []
-    original = reading._digests
+    original = reading.file_digests
 
-    def spy(path: Path, prefix_size: int | None) -> tuple[bytes | None, bytes | None]:
+    def spy(
+        path: Path, prefix_size: int | None, workers: int
+    ) -> tuple[bytes | None, bytes | None]:
         seen.append(path)
-        return original(path, prefix_size)
+        return original(path, prefix_size, workers)
 
-    monkeypatch.setattr(reading, "_digests", spy)
+    monkeypatch.setattr(reading, "file_digests", spy)
     return seen
 
 

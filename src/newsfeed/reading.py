@@ -41,6 +41,7 @@ from newsfeed.sources import (
     records_of,
     source_parts,
 )
+from newsfeed.sources.digest import file_digests
 from newsfeed.sources.position import Position
 from newsfeed.sources.readers import RecordSource, registered
 from newsfeed.version import __version__
@@ -48,7 +49,6 @@ from newsfeed.version import __version__
 #: A file changed this soon before the index last looked at it may have changed again
 #: within the same tick of the file system's clock: its bytes are compared, not its time.
 _RACY_NS = 2_000_000_000
-_CHUNK = 1 << 20
 #: With more than one job, a file with this many bytes to read is read (and its articles
 #: made ready to store) in a forked process, while this one writes them into the index.
 FORK_FROM = 1 << 20
@@ -228,13 +228,13 @@ def _read_file(
         if same and not racy:
             return
         prefix_size = state.size if resume and state.resume is not None else None
-        prefix, digest = _digests(source.path, prefix_size)
+        prefix, digest = file_digests(source.path, prefix_size, jobs)
         dated = source.reader.dated
         if digest == state.digest and not (dated and status.st_mtime_ns != state.mtime_ns):
             index.seen(key, status.st_size, status.st_mtime_ns, status.st_ino, checked)
             return
     else:
-        digest = _digests(source.path, None)[1]
+        digest = file_digests(source.path, None, jobs)[1]
     read = Position()
     first = 0
     if state is not None and prefix is not None and prefix == state.digest:
@@ -271,11 +271,16 @@ def _read_file(
     # Read whole, a file costs far more to read than to digest once more; read from
     # where it ended, the digest would double the run to spare the next one its own.
     if first == 0 and status.st_mtime_ns >= checked - _RACY_NS and not index.temporary_file:
-        _settle_racy(index, key, source.path, status, digest)
+        _settle_racy(index, key, source.path, status, digest, jobs)
 
 
 def _settle_racy(
-    index: SiteIndex, key: str, path: Path, status: os.stat_result, digest: bytes | None
+    index: SiteIndex,
+    key: str,
+    path: Path,
+    status: os.stat_result,
+    digest: bytes | None,
+    jobs: int,
 ) -> None:
     """Spare the next run comparing the bytes of a file read whole just after it changed.
 
@@ -297,7 +302,7 @@ def _settle_racy(
         return
     if (now.st_size, now.st_mtime_ns, now.st_ino) != (state.size, state.mtime_ns, state.inode):
         return
-    if _digests(path, None)[1] == digest:
+    if file_digests(path, None, jobs)[1] == digest:
         index.seen(key, now.st_size, now.st_mtime_ns, now.st_ino, checked)
 
 
@@ -437,22 +442,3 @@ def _received(
             if at is not None:
                 at.offset, at.line, at.columns, at.whole = state
             return
-
-
-def _digests(path: Path, prefix_size: int | None) -> tuple[bytes | None, bytes | None]:
-    """SHA-256 of the file's first `prefix_size` bytes (if given) and of all of them."""
-    hasher = hashlib.sha256()
-    prefix = None
-    try:
-        with path.open("rb") as file:
-            if prefix_size is not None:
-                remaining = prefix_size
-                while remaining > 0 and (chunk := file.read(min(_CHUNK, remaining))):
-                    hasher.update(chunk)
-                    remaining -= len(chunk)
-                prefix = hasher.digest() if remaining == 0 else None
-            while chunk := file.read(_CHUNK):
-                hasher.update(chunk)
-    except OSError:
-        return None, None
-    return prefix, hasher.digest()

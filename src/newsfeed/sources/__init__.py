@@ -7,8 +7,8 @@ is ambiguous), a folder is walked in a stable order, and a `RecordSource`
 
 Public: this package, `readers` (the registry) and `sql` (`SqlSource`). The
 modules of the built-in readers (`csvfile`, `jsonfile`, `jsonlines`,
-`textfile`) and their helpers (`decoding`, `position`, `scalars`) are
-internal: they change with newsfeed.
+`textfile`) and their helpers (`decoding`, `digest`, `position`, `scalars`)
+are internal: they change with newsfeed.
 """
 
 from __future__ import annotations
