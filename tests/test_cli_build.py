@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -264,6 +265,23 @@ def test_python_m_newsfeed_prints_the_version() -> None:
         [sys.executable, "-m", "newsfeed", "--version"], capture_output=True, text=True, timeout=60
     )
     assert (result.returncode, result.stdout) == (0, f"newsfeed {__version__}\n")
+
+
+def test_a_build_as_a_process_leaves_its_whole_report_in_the_pipes(tmp_path: Path) -> None:
+    # The program leaves without finalising the interpreter: its streams are flushed first.
+    source = jsonl(tmp_path / "a.jsonl", GOOD, BAD_DATE)
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    result = subprocess.run(
+        [sys.executable, "-m", "newsfeed", *build_args(source, tmp_path / "out"), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=buffered,
+    )
+    assert result.returncode == 3
+    assert result.stdout.endswith("newsfeed: 3 written, 0 unchanged, skipped 1 records\n")
+    assert result.stderr.count("\n") == 1
+    assert "published" in result.stderr
 
 
 def test_console_script_prints_help_with_the_exit_codes() -> None:

@@ -37,7 +37,7 @@ def install_lines() -> list[tuple[str, str]]:
 
 def test_the_distribution_name_is_not_the_unrelated_newsfeed() -> None:
     assert PROJECT["name"] == "newsfeed-publisher"
-    assert PROJECT["scripts"] == {"newsfeed": "newsfeed.cli:main"}
+    assert PROJECT["scripts"] == {"newsfeed": "newsfeed.cli:run_and_exit"}
 
 
 def test_there_are_install_lines_to_check() -> None:

@@ -1,7 +1,5 @@
 """`python -m newsfeed` runs the command line."""
 
-import sys
+from newsfeed.cli import run_and_exit
 
-from newsfeed.cli import main
-
-sys.exit(main())
+run_and_exit()

@@ -4,7 +4,7 @@ Messages go to standard error, one line each, as
 `SOURCE:LINE: error|warning: FIELD: message`; what was written goes to
 standard output (nothing with --quiet), so that cron mails only problems.
 
-`main` is the command; the modules, one per command (`_build` with
+`main` is the command, `run_and_exit` the program; the modules, one per command (`_build` with
 `_site_options`, `_validate`, `_show`) and `_common`, are internal. Each
 command imports what it needs when it runs, so that --version, --help and a
 usage error cost no feedgen, lxml, dateutil, validator, database or server code.
@@ -13,6 +13,7 @@ usage error cost no feedgen, lxml, dateutil, validator, database or server code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from newsfeed.cli._build import DEFAULT_MAX_BYTES, add_build
@@ -32,8 +33,9 @@ from newsfeed.version import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import NoReturn
 
-__all__ = ["DEFAULT_MAX_BYTES", "main"]
+__all__ = ["DEFAULT_MAX_BYTES", "main", "run_and_exit"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,6 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return EXIT_FAILED
+
+
+def run_and_exit() -> NoReturn:
+    """`newsfeed` as a program (`python -m newsfeed` and the installed command):
+    `main`, then out, without tearing the interpreter down.
+
+    Every file, thread and process a command opens is closed before `main`
+    returns; what finalising the interpreter would still do is free the modules'
+    objects one by one, some 0.03 s: a tenth of a rebuild that finds one article
+    new, which cron runs every few minutes.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # a stream that cannot take its last bytes: Python says so
+    os._exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:
