@@ -146,7 +146,8 @@ def _arguments(build: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         metavar="N",
-        help="how many documents to render at once (default: the number of cores)",
+        help="how many documents to render at once, and threads to digest a source with "
+        "(default: the number of cores)",
     )
     build.add_argument(
         "--accept-url-ids",
