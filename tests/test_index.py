@@ -26,6 +26,7 @@ from newsfeed.index import (
     article_digest,
     remove_abandoned_temporaries,
 )
+from newsfeed.index import _sources as index_sources
 from newsfeed.model import Article, Author, FeedSettings, Image, Place
 from newsfeed.publishing import FeedPlan, Selection, Site, publish
 from newsfeed.reading import read_into
@@ -185,6 +186,35 @@ def test_facet_values_are_in_the_order_of_the_sources_as_given_this_run(
         read_into(index, sources, SETTINGS, problems)  # type: ignore[arg-type]
         assert problems == []
         assert index.spellings(CATEGORY) == expected
+
+
+def rows_left(index: SiteIndex) -> tuple[int, int]:
+    articles, facets = index._db.execute(
+        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM facets)"
+    ).fetchone()
+    return articles, facets
+
+
+def test_a_source_read_again_loses_all_its_old_articles_deleted_a_few_at_a_time(
+    index: SiteIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    add(index, *(article(f"old-{n}", categories=("Ciencia", f"C{n}")) for n in range(7)))
+    add(index, article("new-1", categories=("Ciencia",)), article("new-2"))
+    wanted = Selection(categories=frozenset({"ciencia"}))
+    assert [a.id for a in in_order(index, wanted)] == ["new-1"]
+    assert [a.id for a in in_order(index)] == ["new-1", "new-2"]
+    assert rows_left(index) == (2, 3)  # a language facet each, and one category
+
+
+def test_other_settings_forget_every_article_deleted_a_few_at_a_time(
+    index: SiteIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    add(index, *(article(f"a-{n}", categories=(f"C{n}",)) for n in range(5)))
+    index.adopt_salt(b"read with other settings")
+    assert rows_left(index) == (0, 0)
+    assert in_order(index) == []
 
 
 def test_entries_slice_and_iterate_as_the_list_of_their_rows_and_digests() -> None:
