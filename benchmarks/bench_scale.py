@@ -14,7 +14,10 @@ then runs the command line as cron would, in a fresh process:
    cron runs it (the unchanged file comes from the site index);
 3. the same rebuild with `--no-cache`, reading every record again;
 4. the rebuild after one article appended to the large file (read from
-   where the index says the last run ended; the line is removed after).
+   where the index says the last run ended; the line is removed after);
+5. the rebuild after one letter of an article in the middle of the large
+   file was changed (the file is read again whole, its articles replaced in
+   one transaction; the letter is put back after).
 
 It reports each build's wall time and the process's peak resident memory
 (`ru_maxrss` of the child), time per entry, how the time per entry compares
@@ -125,7 +128,9 @@ def measure(size: int, root: Path, profile: bool, uncached_too: bool) -> dict[st
     appended_record["id"] = "the-appended-article"
     with synthetic.appended(folder / "site.jsonl", appended_record):
         appended = run_build(again_config)
-    for build in (full, again, uncached, appended):
+    with synthetic.edited(folder / "site.jsonl"):
+        edited = run_build(again_config)
+    for build in (full, again, uncached, appended, edited):
         if build is not None and build.exit_code:
             raise SystemExit(f"build failed ({build.exit_code}): {build.stderr[-2000:]}")
     return {
@@ -134,6 +139,7 @@ def measure(size: int, root: Path, profile: bool, uncached_too: bool) -> dict[st
         "again": again,
         "uncached": uncached,
         "appended": appended,
+        "edited": edited,
         "written": [str(p.relative_to(out)) for p in written],
         "per_format": Counter(p.name for p in written),
         "files": len(after),
@@ -147,8 +153,8 @@ def report(results: list[dict[str, object]]) -> str:
         "| records | full build s | µs/entry | × smallest | peak MB | rebuild s | "
         "rebuild / full | rebuild peak MB | rebuild without cache s | without cache / full | "
         "appended rebuild s | appended / full | appended peak MB | "
-        "files written by the rebuild |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "edited rebuild s | edited / full | edited peak MB | files written by the rebuild |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for result in results:
         size: int = result["size"]  # type: ignore[assignment]
@@ -156,6 +162,7 @@ def report(results: list[dict[str, object]]) -> str:
         again: Build = result["again"]  # type: ignore[assignment]
         uncached: Build | None = result["uncached"]  # type: ignore[assignment]
         appended: Build = result["appended"]  # type: ignore[assignment]
+        edited: Build = result["edited"]  # type: ignore[assignment]
         per_entry = full.seconds / size
         written = ", ".join(result["written"]) or "none"  # type: ignore[arg-type]
         lines.append(
@@ -163,7 +170,9 @@ def report(results: list[dict[str, object]]) -> str:
             f"{full.peak_mb:.0f} | {again.seconds:.2f} | {again.seconds / full.seconds:.3f} | "
             f"{again.peak_mb:.0f} | {_seconds(uncached)} | {_share(uncached, full)} | "
             f"{appended.seconds:.2f} | "
-            f"{appended.seconds / full.seconds:.3f} | {appended.peak_mb:.0f} | {written} |"
+            f"{appended.seconds / full.seconds:.3f} | {appended.peak_mb:.0f} | "
+            f"{edited.seconds:.1f} | {edited.seconds / full.seconds:.3f} | {edited.peak_mb:.0f} | "
+            f"{written} |"
         )
     return "\n".join(lines)
 

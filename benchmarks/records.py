@@ -235,6 +235,30 @@ def appended(path: Path, record: dict[str, Any]) -> Iterator[None]:
             file.truncate(size)
 
 
+@contextmanager
+def edited(path: Path) -> Iterator[None]:
+    """The JSON Lines file at `path` with one letter of the title of the record in its
+    middle changed (the same size, other bytes), put back afterwards."""
+    with path.open("r+b") as file:
+        file.seek(path.stat().st_size // 2)
+        file.readline()  # to the start of the next record
+        start = file.tell()
+        line = file.readline()
+        at = start + line.index(b'"title": "') + len(b'"title": "')
+        file.seek(at)
+        letter = file.read(1)
+        if not letter.isalpha() or not letter.isascii():
+            raise ValueError(f"{path}: the middle record's title does not begin with a letter")
+        file.seek(at)
+        file.write(letter.swapcase())
+    try:
+        yield
+    finally:
+        with path.open("r+b") as file:
+            file.seek(at)
+            file.write(letter)
+
+
 def settings_kwargs() -> dict[str, Any]:
     """The feed every benchmark builds, as keyword arguments of `FeedSettings`."""
     return {
