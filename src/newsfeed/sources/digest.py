@@ -47,7 +47,8 @@ def file_digests(
             else:
                 blocks = [block(number) for number in range(full)]
             # Then one after another to the end, however far the file grew meanwhile:
-            # the last block is the first one short of `BLOCK` bytes, if empty.
+            # the last block is the first one shorter than `BLOCK` (empty in a file
+            # of whole blocks).
             while not blocks or blocks[-1][2] == BLOCK:
                 blocks.append(block(len(blocks)))
     except OSError:
