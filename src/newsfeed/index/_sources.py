@@ -260,7 +260,7 @@ class Sources(Database):
         found = [((n, 0), problem_of(values)) for n, *values in marshal.loads(row[1])]
         for seq, entry_id, source, position, winner_source, winner_position in self._db.execute(
             "SELECT a.seq, a.entry_id, a.place_source, a.place_position, w.place_source, "
-            "w.place_position FROM articles a JOIN articles w "
+            "w.place_position FROM articles a JOIN articles w INDEXED BY articles_by_id "
             "ON w.entry_id = a.entry_id AND w.live = 1 WHERE a.source = ? AND a.live = 0",
             (row[0],),
         ):
