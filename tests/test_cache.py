@@ -18,6 +18,7 @@ import pytest
 from newsfeed import reading
 from newsfeed.cli import main
 from newsfeed.index import INDEX_NAME, SiteIndex
+from newsfeed.index import _sources as index_sources
 from newsfeed.publishing import default_cache_folder
 from newsfeed.records import RecordReader
 
@@ -132,6 +133,22 @@ def test_a_cached_file_whose_ids_were_read_earlier_in_the_run_is_read_again(
     assert cached == plain
     assert f"{second}:2: error: id: duplicate id 'ja-3'" in cached
     assert files(tmp_path / "out") == files(tmp_path / "plain")
+
+
+def test_a_second_copy_of_an_export_settles_every_shared_id_a_few_at_a_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    export = jsonl(tmp_path / "export.jsonl", *(record(n) for n in range(1, 8)))
+    copy = jsonl(tmp_path / "copy.jsonl", *(record(n, title=f"Copia {n}") for n in range(1, 8)))
+    build(tmp_path / "out", export, options=("--quiet",))
+    build(tmp_path / "out", export, copy, options=("--quiet",))
+    cached = capsys.readouterr().err
+    build(tmp_path / "plain", export, copy, options=("--quiet", "--no-cache"))
+    assert cached == capsys.readouterr().err
+    assert cached.count("duplicate id") == 7
+    assert files(tmp_path / "out") == files(tmp_path / "plain")
+    assert b"Copia" not in (tmp_path / "out" / "rss.xml").read_bytes()
 
 
 def test_a_file_with_a_duplicate_of_another_file_is_not_kept(

@@ -235,21 +235,25 @@ class Sources(Database):
         _delete_rows(db, source)
 
     def _settle(self, db: sqlite3.Connection) -> None:
-        """Of the records that share an id, the first read (in source order) publishes."""
-        db.execute(
-            "UPDATE articles SET live = (id = (SELECT b.id FROM articles b "
-            "JOIN sources s ON s.id = b.source WHERE b.entry_id = articles.entry_id "
-            "ORDER BY s.ordinal, b.seq LIMIT 1)) "
-            "WHERE entry_id IN (SELECT entry_id FROM touched)"
-        )
-        # Kept beside each facet too, so that a feed's entries are read from one index
-        # (and the facets found through their articles' rows, not by a scan).
-        db.execute(
-            "UPDATE facets SET live = (SELECT live FROM articles WHERE id = facets.article) "
-            "WHERE article IN (SELECT id FROM articles "
-            "WHERE entry_id IN (SELECT entry_id FROM touched))"
-        )
-        db.execute("DELETE FROM touched")
+        """Of the records that share an id, the first read (in source order) publishes.
+
+        The ids are settled `_DELETED_AT_ONCE` at a time, for the reason that rows
+        are deleted so (`_delete_rows`): two copies of a large export share every id.
+        """
+        batch = f"SELECT entry_id FROM touched ORDER BY entry_id LIMIT {_DELETED_AT_ONCE}"
+        while db.execute("SELECT EXISTS (SELECT 1 FROM touched)").fetchone()[0]:
+            db.execute(
+                "UPDATE articles SET live = (id = (SELECT b.id FROM articles b "
+                "JOIN sources s ON s.id = b.source WHERE b.entry_id = articles.entry_id "
+                f"ORDER BY s.ordinal, b.seq LIMIT 1)) WHERE entry_id IN ({batch})"
+            )
+            # Kept beside each facet too, so that a feed's entries are read from one
+            # index (and the facets found through their articles' rows, not by a scan).
+            db.execute(
+                "UPDATE facets SET live = (SELECT live FROM articles WHERE id = facets.article) "
+                f"WHERE article IN (SELECT id FROM articles WHERE entry_id IN ({batch}))"
+            )
+            db.execute(f"DELETE FROM touched WHERE entry_id IN ({batch})")
 
     def problems(self, key: str) -> list[tuple[tuple[int, int], Problem]]:
         """The problems of reading source `key`, each with where it falls among its records,
