@@ -4,10 +4,11 @@ Messages go to standard error, one line each, as
 `SOURCE:LINE: error|warning: FIELD: message`; what was written goes to
 standard output (nothing with --quiet), so that cron mails only problems.
 
-`main` is the command, `run_and_exit` the program; the modules, one per command (`_build` with
-`_site_options`, `_validate`, `_show`) and `_common`, are internal. Each
-command imports what it needs when it runs, so that --version, --help and a
-usage error cost no feedgen, lxml, dateutil, validator, database or server code.
+`main` is the command and `run_and_exit` the program; the modules, one per
+command (`_build` with `_site_options`, `_validate`, `_show`) and `_common`,
+are internal. Each command imports what it needs when it runs, so that
+--version, --help and a usage error cost no feedgen, lxml, dateutil,
+validator, database or server code.
 """
 
 from __future__ import annotations
