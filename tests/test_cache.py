@@ -138,7 +138,7 @@ def test_a_cached_file_whose_ids_were_read_earlier_in_the_run_is_read_again(
 def test_a_second_copy_of_an_export_settles_every_shared_id_a_few_at_a_time(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    monkeypatch.setattr(index_sources, "_CHANGED_AT_ONCE", 2)
     export = jsonl(tmp_path / "export.jsonl", *(record(n) for n in range(1, 8)))
     copy = jsonl(tmp_path / "copy.jsonl", *(record(n, title=f"Copia {n}") for n in range(1, 8)))
     build(tmp_path / "out", export, options=("--quiet",))

@@ -198,7 +198,7 @@ def rows_left(index: SiteIndex) -> tuple[int, int]:
 def test_a_source_read_again_loses_all_its_old_articles_deleted_a_few_at_a_time(
     index: SiteIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    monkeypatch.setattr(index_sources, "_CHANGED_AT_ONCE", 2)
     add(index, *(article(f"old-{n}", categories=("Ciencia", f"C{n}")) for n in range(7)))
     add(index, article("new-1", categories=("Ciencia",)), article("new-2"))
     wanted = Selection(categories=frozenset({"ciencia"}))
@@ -210,7 +210,7 @@ def test_a_source_read_again_loses_all_its_old_articles_deleted_a_few_at_a_time(
 def test_other_settings_forget_every_article_deleted_a_few_at_a_time(
     index: SiteIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index_sources, "_DELETED_AT_ONCE", 2)
+    monkeypatch.setattr(index_sources, "_CHANGED_AT_ONCE", 2)
     add(index, *(article(f"a-{n}", categories=(f"C{n}",)) for n in range(5)))
     index.adopt_salt(b"read with other settings")
     assert rows_left(index) == (0, 0)
