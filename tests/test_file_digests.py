@@ -96,10 +96,9 @@ def test_any_prefix_digests_as_the_file_it_was(
     tmp_path_factory: pytest.TempPathFactory, data: bytes, cut: int, workers: int
 ) -> None:
     folder = tmp_path_factory.mktemp("digests")
-    with mock.patch.object(digest, "BLOCK", SMALL_BLOCK), mock.patch.object(digest, "_READ", 3):
-        prefix, all_of_it = file_digests(written(folder / "grown", data), cut, workers)
-        assert all_of_it == whole(written(folder / "same", data))
-        if cut > len(data):
-            assert prefix is None
-        else:
-            assert prefix == whole(written(folder / "alone", data[:cut]))
+    prefix, all_of_it = file_digests(written(folder / "grown", data), cut, workers)
+    assert all_of_it == whole(written(folder / "same", data))
+    if cut > len(data):
+        assert prefix is None
+    else:
+        assert prefix == whole(written(folder / "alone", data[:cut]))
