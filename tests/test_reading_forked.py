@@ -3,6 +3,7 @@ order and places, the same place to go on from, as reading it in this one."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -111,6 +112,29 @@ def test_lines_appended_and_read_in_a_second_process_are_read_as_here(
         write(source, lines)
         results[jobs] = (first, read(index_path, source, jobs), contents(index_path))
     assert results[2] == results[1]
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="Linux's pipe sizes")
+def test_the_pipe_from_the_second_process_holds_a_megabyte_so_it_can_read_ahead(
+    tmp_path: Path, forked: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(tmp_path / "news.jsonl", troubled_lines())
+    pipes: list[tuple[int, int]] = []
+    sizes: list[int] = []
+    real_pipe, real_fork = os.pipe, os.fork
+
+    def pipe() -> tuple[int, int]:
+        pipes.append(real_pipe())
+        return pipes[-1]
+
+    def fork() -> int:
+        sizes.append(fcntl.fcntl(pipes[-1][1], fcntl.F_GETPIPE_SZ))
+        return real_fork()
+
+    monkeypatch.setattr(os, "pipe", pipe)
+    monkeypatch.setattr(os, "fork", fork)
+    read(tmp_path / "index.sqlite3", source, jobs=2)
+    assert sizes == [1 << 20]
 
 
 def test_a_file_below_the_size_is_read_in_this_process(

@@ -16,6 +16,7 @@ problem is reported as reading everything again would, in the same order.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import pickle
@@ -54,6 +55,10 @@ _RACY_NS = 2_000_000_000
 FORK_FROM = 1 << 20
 #: Articles the reading process sends at a time: few enough to keep little in memory.
 _BATCH = 64
+#: The bytes the pipe from the reading process holds (Linux's limit for any user): a
+#: batch is some 300 KB, and with the default 64 KB the reader waited for each to be
+#: taken whole before it could make the next, so the two processes took turns.
+_PIPE_BYTES = 1 << 20
 
 #: What `publish` takes besides `Sources`: Articles made elsewhere.
 Input: TypeAlias = "Sources | Iterable[Article]"
@@ -367,6 +372,8 @@ def _forked(
     them: each comes after the problems found up to it (added to `problems`), and after
     the last, `reader` and `at` are as reading them here would have left them."""
     readable, writable = os.pipe()
+    with contextlib.suppress(AttributeError, OSError):  # elsewhere, or a lower limit
+        fcntl.fcntl(writable, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
     pid = os.fork()
     if pid == 0:
         os.close(readable)
