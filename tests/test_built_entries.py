@@ -1,6 +1,7 @@
-"""Entries built once: an item or entry feedgen built for one document is copied
-into the next document of its format that holds the same article, and that
-document has exactly the bytes it would have had if feedgen built it again."""
+"""Entries built once: an item or entry feedgen built for one document goes into
+the next document of its format that holds the same article (an RSS item itself,
+an Atom entry as a copy), and that document has exactly the bytes it would have
+had if feedgen built it again."""
 
 from __future__ import annotations
 
@@ -49,18 +50,51 @@ def test_a_document_of_copied_entries_has_the_bytes_of_one_built_alone(
 
 
 @pytest.mark.parametrize("format", ["rss", "atom"])
-def test_the_next_document_holds_a_copy_of_the_entry_kept(build, rich, format) -> None:
+def test_an_entry_taken_by_one_document_after_another_has_the_bytes_of_one_built_alone(
+    build, rich, other_settings, format
+) -> None:
+    articles = build(rich).articles
+    made_of = digests(articles)
+    built = BuiltEntries(10)
+    archive = ArchiveLinks(current="https://otro.example.net/", next_archive="https://x/2/")
+    feeds = [
+        (other_settings, articles[:2], None),
+        (build(rich).settings, articles, archive),
+        (other_settings, articles[1:], None),
+    ]
+    for settings, held, links in feeds:
+        reused = Feed(settings, held, links, made_of=made_of, built=built)
+        assert reused.render(format).data == Feed(settings, held, links).render(format).data
+
+
+def test_the_next_rss_document_takes_the_item_kept_itself(build, rich) -> None:
     feed = build(rich)
     built = BuiltEntries(10)
     made_of = digests(feed.articles)
-    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format)
-    kept = built.tree(format, made_of[feed.articles[0].id])
+    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("rss")
+    kept = built.tree("rss", made_of[feed.articles[0].id])
     assert kept is not None
     etree.SubElement(kept, "kept-marker")
-    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format).data
+    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("rss").data
     assert data.count(b"<kept-marker/>") == 1
-    # The document took a copy: the tree kept is as it was left.
-    assert kept[-1].tag == "kept-marker"
+    # Not a copy: the item kept is the one in the new document's channel.
+    assert built.tree("rss", made_of[feed.articles[0].id]) is kept
+    assert kept.getparent() is not None and kept.getparent().tag == "channel"
+
+
+def test_the_next_atom_document_holds_a_copy_of_the_entry_kept(build, rich) -> None:
+    feed = build(rich)
+    built = BuiltEntries(10)
+    made_of = digests(feed.articles)
+    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("atom")
+    kept = built.tree("atom", made_of[feed.articles[0].id])
+    assert kept is not None
+    etree.SubElement(kept, "kept-marker")
+    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("atom").data
+    assert data.count(b"<kept-marker/>") == 1
+    # Its document put the copy in the Atom namespace; the entry kept is as built.
+    assert kept.getparent() is None
+    assert kept.tag == "entry" and kept[-1].tag == "kept-marker"
 
 
 def test_a_feed_without_its_articles_digests_keeps_nothing(build, rich) -> None:

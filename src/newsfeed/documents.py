@@ -106,7 +106,9 @@ class Feed(FeedModel):
     is then known to validation by it, in every document that holds the article,
     rather than by a digest of its canonical form (see `validate_tree`). With
     `built` too, the items and entries feedgen built for another document from
-    the same values are copied from there, and those built here are kept there.
+    the same values are taken from there (RSS items moved, Atom entries
+    copied), and those built here are kept there; the documents of Feeds
+    sharing one `built` are rendered one at a time.
     """
 
     def __init__(
@@ -142,7 +144,9 @@ class Feed(FeedModel):
 
     def _model(self, format: Literal["rss", "atom"]) -> FeedGenerator:
         """The model `render(format)` serialises, built once. Serialising does not
-        change it, so threads may render from it at once."""
+        change it, so threads may render from it at once; but for the RSS items it
+        takes from `built`, which move into each document: a Feed given `built` is
+        rendered by one thread at a time."""
         model = self._models.get(format)
         if model is None:
             reuse = None

@@ -53,9 +53,11 @@ The tree kept for the validator is feedgen's (`_feedgen.built`); the Atom one
 is put in the Atom namespace after it is serialised, as its bytes parse.
 
 An item or entry feedgen built for one document can be kept (`BuiltEntries`)
-and copied into the next document of its format that holds the same article:
-it is built from the article's values alone, so the copy is what feedgen would
-build again.
+and put into the next document of its format that holds the same article:
+it is built from the article's values alone, so it is what feedgen would
+build again. An RSS item is the tree itself, moved from one document into
+the next; an Atom entry, which its document puts in the Atom namespace, is
+copied.
 """
 
 from newsfeed.render._feedgen import BuiltEntries, Reuse

@@ -60,13 +60,17 @@ class FeedExtension(BaseExtension):  # type: ignore[misc]
 class BuiltEntries:
     """The items and entries feedgen built (with our extension), by format and by
     the digest of the values each was built from, so that the next document of
-    that format holding the same article takes a copy of the tree rather than
-    having feedgen build it again; at most `size`, the least recently used
+    that format holding the same article takes the tree (or a copy of it) rather
+    than having feedgen build it again; at most `size`, the least recently used
     forgotten first.
 
     An entry is built from its article's values alone, whatever the feed (the
     same premise as validation's memo of clean entries), and a tree built alone
-    is what feedgen appends to the document: a copy of it gives the same bytes.
+    is what feedgen appends to the document: the tree, or a copy of it, gives
+    the same bytes.
+
+    Where a format's documents leave their entries as built, the tree itself is
+    kept and taken, one document after another (see `new_model`'s `lent`).
     """
 
     def __init__(self, size: int) -> None:
@@ -96,11 +100,13 @@ class Reuse:
 
 
 class _Kept(FeedEntry):  # type: ignore[misc]
-    """An entry feedgen builds as always, a copy of whose tree `built` keeps."""
+    """An entry feedgen builds as always, whose tree (`lent`) or a copy of it `built`
+    keeps."""
 
-    def __init__(self, built: BuiltEntries, format: str, digest: bytes) -> None:
+    def __init__(self, built: BuiltEntries, format: str, digest: bytes, lent: bool) -> None:
         super().__init__()
         self._where = built, format, digest
+        self._lent = lent
 
     def rss_entry(self, extensions: bool = True) -> etree._Element:
         return self._kept(super().rss_entry(extensions))
@@ -110,23 +116,24 @@ class _Kept(FeedEntry):  # type: ignore[misc]
 
     def _kept(self, tree: etree._Element) -> etree._Element:
         built, format, digest = self._where
-        # The document takes the tree and changes it; the one kept stays as built.
-        built.keep(format, digest, deepcopy(tree))
+        built.keep(format, digest, tree if self._lent else deepcopy(tree))
         return tree
 
 
 class _Copied(FeedEntry):  # type: ignore[misc]
-    """An entry whose tree feedgen built for another document: a copy stands for it."""
+    """An entry whose tree feedgen built for another document: that tree (`lent`)
+    or a copy of it stands for it."""
 
-    def __init__(self, tree: etree._Element) -> None:
+    def __init__(self, tree: etree._Element, lent: bool) -> None:
         super().__init__()
         self._tree = tree
+        self._lent = lent
 
     def rss_entry(self, extensions: bool = True) -> etree._Element:
-        return deepcopy(self._tree)
+        return self._tree if self._lent else deepcopy(self._tree)
 
     def atom_entry(self, extensions: bool = True) -> etree._Element:
-        return deepcopy(self._tree)
+        return self._tree if self._lent else deepcopy(self._tree)
 
 
 def new_model(
@@ -137,11 +144,19 @@ def new_model(
     add_entry: Callable[[FeedEntry, Article, str], None],
     archived: bool,
     reuse: tuple[str, Reuse] | None = None,
+    lent: bool = False,
 ) -> FeedGenerator:
     """A model with our `extensions` (feed, entry) registered, what RSS and Atom
     are given alike, and an entry per article, each filled in by `add_entry`
     (with the article's HTML, from `contents`); with `reuse` (the format's and
-    where), an entry built before is a copy of that one instead."""
+    where), an entry built before is a copy of that one instead.
+
+    `lent`: the format's document leaves its entries as feedgen built them, so
+    the tree itself is kept and taken, not a copy: serialising the next
+    document moves it out of the last one, which is done with it by then
+    (serialised and checked), since the documents that take from one
+    `BuiltEntries` are made one at a time.
+    """
     fg = FeedGenerator()
     fg.register_extension(EXTENSION_NAME, *extensions)
     fg.newsfeed.archived = archived
@@ -161,9 +176,9 @@ def new_model(
             # The tree is taken now: keeping this document's new entries may forget it.
             tree = where.built.tree(format, digest)
             if tree is not None:
-                fg.add_entry(_Copied(tree), order="append")
+                fg.add_entry(_Copied(tree, lent), order="append")
                 continue
-            entry = fg.add_entry(_Kept(where.built, format, digest), order="append")
+            entry = fg.add_entry(_Kept(where.built, format, digest, lent), order="append")
         entry.newsfeed.article = article
         add_entry(entry, article, content)
     return fg

@@ -36,6 +36,8 @@ def atom_model(
     """The feedgen model of an Atom document served at `self_url` (see `rss.rss_model`)."""
     extensions = (AtomExtension, AtomEntryExtension)
     reused = None if reuse is None else ("atom", reuse)
+    # Not lent: `atom_document` moves its entries into the Atom namespace, and
+    # moving them back costs more than a copy.
     fg = new_model(settings, articles, contents, extensions, _add_entry, archived, reused)
     fg.id(feed_id)
     # RSS needs a description (the title stands in for it); Atom's subtitle is optional.

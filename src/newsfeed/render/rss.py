@@ -52,7 +52,10 @@ def rss_model(
     marks an archive document; `reuse` says where its items built before are."""
     extensions = (RssExtension, RssEntryExtension)
     reused = None if reuse is None else ("rss", reuse)
-    fg = new_model(settings, articles, contents, extensions, _add_item, archived, reused)
+    # Nothing changes the tree of an RSS document once built: its items are lent.
+    fg = new_model(
+        settings, articles, contents, extensions, _add_item, archived, reused, lent=True
+    )
     fg.newsfeed.settings = settings
     links = [(rel, href) for rel, href in related]
     if settings.websub_hub:
