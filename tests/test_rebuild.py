@@ -24,8 +24,16 @@ from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.index import DocumentState, SiteIndex
 from newsfeed.model import FeedSettings
-from newsfeed.publishing import FeedPlan, Outcome, Selection, Site, _rendering, publish
-from newsfeed.publishing._jobs import Done, bytes_digest
+from newsfeed.publishing import (
+    FeedPlan,
+    Outcome,
+    Selection,
+    Site,
+    _publisher,
+    _rendering,
+    publish,
+)
+from newsfeed.publishing._jobs import Done, Job, bytes_digest
 from newsfeed.publishing.lock import LOCK_NAME, begin_writing_documents
 from newsfeed.publishing.site import fan_outs, fan_outs_after
 from newsfeed.reading import read_into
@@ -108,6 +116,29 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, Format]]
 
     monkeypatch.setattr(Feed, "render", render)
     return formats
+
+
+def test_feeds_without_archives_are_rendered_with_the_archive_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # First the feeds with archives, whose budgets decide the pages; then, given to
+    # the same processes at once, the other feeds and every archive page.
+    batches: list[list[str]] = []
+    real = _publisher.rendered
+
+    def rendering(index: SiteIndex, jobs: list[Job], workers: int) -> Any:
+        batches.append(sorted({_kind(job) for job in jobs}))
+        return real(index, jobs, workers)
+
+    monkeypatch.setattr(_publisher, "rendered", rendering)
+    Newsroom(tmp_path, [record(n, ["Ciencia"]) for n in range(8)]).build()
+    assert batches == [["feed with archive"], ["archive page", "feed"]]
+
+
+def _kind(job: Job) -> str:
+    if job.plan is None:
+        return "archive page"
+    return "feed with archive" if job.plan.archive else "feed"
 
 
 # -- what is looked at again ---------------------------------------------------------

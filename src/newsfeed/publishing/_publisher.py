@@ -202,7 +202,6 @@ class _Publisher:
         language = self.site.settings.language
         limit = self.site.settings.limit
         feeds: list[tuple[FeedPlan, Job | None, Entries | None, list[str]]] = []
-        subscriptions = []
         for plan, feed in fan_out_feeds(self.site, found):
             # A feed no change reached is checked by its recorded files alone, and
             # its plan is not even made.
@@ -223,20 +222,21 @@ class _Publisher:
             else:
                 everything = plan.selection.entries(self.index, language)
                 head, total = everything[:limit], len(everything)
-            made = self._feed_job(plan, head, total)
-            subscriptions.append(made)
-            feeds.append((plan, made, everything, []))
-        # The subscription documents first: their size budgets decide what is archived.
-        kept = iter(self._publish_jobs(subscriptions))
+            feeds.append((plan, self._feed_job(plan, head, total), everything, []))
+        # The documents of the feeds with archives first: their size budgets decide
+        # what is archived. Then the other feeds' with the archive pages, by the same
+        # processes: a pool each would leave a core idle as the first one ends.
+        jobs = [(plan.archive, job) for plan, job, _, _ in feeds if job is not None]
+        kept = iter(self._publish_jobs([job for archived, job in jobs if archived]))
         pages = []
         for plan, job, everything, recorded in feeds:
             if job is None:
                 for key in recorded:
                     self.results[key] = self.recorded.as_before(key)
                 continue
-            count = next(kept)
             if not plan.archive:
                 continue
+            count = next(kept)
             if everything is None:
                 assert oldest is not None
                 skipped = self._pages_before(plan, oldest, job.total, count)
@@ -247,7 +247,7 @@ class _Publisher:
             else:
                 skipped = 0
             pages += self._pages(plan, job.settings, everything[count:], skipped)
-        self._publish_jobs(pages)
+        self._publish_jobs([*(job for archived, job in jobs if not archived), *pages])
         self._remove_unwanted()
         self._report()
         if self.unheard is not None:
