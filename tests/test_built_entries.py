@@ -14,7 +14,7 @@ from newsfeed.documents import Feed
 from newsfeed.model import ArchiveLinks, Article
 from newsfeed.publishing._order import sharing_order
 from newsfeed.publishing._rendering import Recent
-from newsfeed.render import BuiltEntries
+from newsfeed.render import BuiltEntries, content
 
 
 def digests(articles: Sequence[Article]) -> dict[str, bytes]:
@@ -95,6 +95,23 @@ def test_the_next_atom_document_holds_a_copy_of_the_entry_kept(build, rich) -> N
     # Its document put the copy in the Atom namespace; the entry kept is as built.
     assert kept.getparent() is None
     assert kept.tag == "entry" and kept[-1].tag == "kept-marker"
+
+
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_a_document_of_entries_built_before_composes_no_content(
+    build, rich, format, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = build(rich)
+    built = BuiltEntries(10)
+    made_of = digests(feed.articles)
+    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format)
+    composed: list[str] = []
+    real = content.content_html
+    monkeypatch.setattr(content, "content_html", lambda a: composed.append(a.id) or real(a))
+    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format)
+    assert composed == []
+    Feed(feed.settings, feed.articles, made_of=made_of).render(format)
+    assert composed == [article.id for article in feed.articles]
 
 
 def test_a_feed_without_its_articles_digests_keeps_nothing(build, rich) -> None:

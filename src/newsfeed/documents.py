@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -37,7 +37,7 @@ from newsfeed.model import (
 from newsfeed.records import gc_paused
 from newsfeed.render import BuiltEntries, Reuse
 from newsfeed.render.atom import atom_document, atom_model
-from newsfeed.render.content import content_html
+from newsfeed.render.content import Contents
 from newsfeed.render.jsonfeed import render_json
 from newsfeed.render.rss import rss_document, rss_model
 from newsfeed.validation import (
@@ -125,9 +125,10 @@ class Feed(FeedModel):
         self.built = built
 
     @cached_property
-    def contents(self) -> tuple[str, ...]:
-        """The HTML content of each article, composed once for all formats."""
-        return tuple(content_html(article) for article in self.articles)
+    def contents(self) -> Sequence[str]:
+        """The HTML content of each article, composed once for all formats, when
+        first needed: an entry taken from another document needs none."""
+        return Contents(self.articles)
 
     def to_feedgen(self, format: Literal["rss", "atom"] = "rss") -> FeedGenerator:
         """A fresh feedgen model of this feed's document of `format`, the one
@@ -160,7 +161,7 @@ class Feed(FeedModel):
         self,
         format: Literal["rss", "atom"],
         articles: tuple[Article, ...],
-        contents: tuple[str, ...],
+        contents: Sequence[str],
         reuse: Reuse | None = None,
     ) -> FeedGenerator:
         url, related, settings = self.url(format), self.related_links(format), self.settings
@@ -199,7 +200,7 @@ class Feed(FeedModel):
         return Document(format, FILE_NAMES[format], data, findings, problems)
 
     def _json_without(
-        self, articles: tuple[Article, ...], contents: tuple[str, ...]
+        self, articles: tuple[Article, ...], contents: Sequence[str]
     ) -> tuple[bytes, tuple[Finding, ...]]:
         """The JSON Feed of `articles`, and its findings."""
         data = render_json(self.settings, articles, contents, self.url("json"))

@@ -167,7 +167,9 @@ def new_model(
         fg.rights(settings.rights)
     # feedgen stamps documents with "now"; the newest entry makes them reproducible.
     fg.updated(build_time(articles))
-    for number, (article, content) in enumerate(zip(articles, contents, strict=True)):
+    if len(contents) != len(articles):
+        raise ValueError("one content an article")
+    for number, article in enumerate(articles):
         if reuse is None:
             entry = fg.add_entry(order="append")
         else:
@@ -180,7 +182,7 @@ def new_model(
                 continue
             entry = fg.add_entry(_Kept(where.built, format, digest, lent), order="append")
         entry.newsfeed.article = article
-        add_entry(entry, article, content)
+        add_entry(entry, article, contents[number])
     return fg
 
 

@@ -6,9 +6,39 @@ still show it), the body, and a note with each author's bio at the end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from typing import overload
 
 from newsfeed.model import Article, Image
+
+
+class Contents(Sequence[str]):
+    """The HTML of each of `articles`, composed when first asked for and kept: a
+    document whose entries are all taken from others built before composes none."""
+
+    __slots__ = ("_articles", "_composed")
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self._articles = articles
+        self._composed: list[str | None] = [None] * len(articles)
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self)))]
+        composed = self._composed[index]
+        if composed is None:
+            composed = self._composed[index] = content_html(self._articles[index])
+        return composed
 
 
 def content_html(article: Article) -> str:
