@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 
 from newsfeed.documents import Feed
+from newsfeed.feed import Format
 from newsfeed.model import ArchiveLinks, Article
 from newsfeed.publishing._order import sharing_order
 from newsfeed.publishing._rendering import Recent
@@ -67,33 +68,34 @@ def test_an_entry_taken_by_one_document_after_another_has_the_bytes_of_one_built
         assert reused.render(format).data == Feed(settings, held, links).render(format).data
 
 
-def test_the_next_rss_document_takes_the_item_kept_itself(build, rich) -> None:
-    feed = build(rich)
+def marked_and_taken(
+    feed: Feed, format: Format
+) -> tuple[etree._Element, etree._Element | None, bytes]:
+    """`feed` rendered once, the entry kept of its first article marked, and rendered
+    again: that entry, the one kept for that article afterwards, and the second bytes."""
     built = BuiltEntries(10)
     made_of = digests(feed.articles)
-    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("rss")
-    kept = built.tree("rss", made_of[feed.articles[0].id])
+    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format)
+    kept = built.tree(format, made_of[feed.articles[0].id])
     assert kept is not None
     etree.SubElement(kept, "kept-marker")
-    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("rss").data
+    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render(format).data
+    return kept, built.tree(format, made_of[feed.articles[0].id]), data
+
+
+def test_the_next_rss_document_takes_the_item_kept_itself(build, rich) -> None:
+    kept, kept_after, data = marked_and_taken(build(rich), "rss")
     assert data.count(b"<kept-marker/>") == 1
     # Not a copy: the item kept is the one in the new document's channel.
-    assert built.tree("rss", made_of[feed.articles[0].id]) is kept
+    assert kept_after is kept
     assert kept.getparent() is not None and kept.getparent().tag == "channel"
 
 
 def test_the_next_atom_document_holds_a_copy_of_the_entry_kept(build, rich) -> None:
-    feed = build(rich)
-    built = BuiltEntries(10)
-    made_of = digests(feed.articles)
-    Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("atom")
-    kept = built.tree("atom", made_of[feed.articles[0].id])
-    assert kept is not None
-    etree.SubElement(kept, "kept-marker")
-    data = Feed(feed.settings, feed.articles, made_of=made_of, built=built).render("atom").data
+    kept, kept_after, data = marked_and_taken(build(rich), "atom")
     assert data.count(b"<kept-marker/>") == 1
     # Its document put the copy in the Atom namespace; the entry kept is as built.
-    assert kept.getparent() is None
+    assert kept_after is kept and kept.getparent() is None
     assert kept.tag == "entry" and kept[-1].tag == "kept-marker"
 
 
