@@ -149,7 +149,7 @@ def new_model(
     """A model with our `extensions` (feed, entry) registered, what RSS and Atom
     are given alike, and an entry per article, each filled in by `add_entry`
     (with the article's HTML, from `contents`); with `reuse` (the format's and
-    where), an entry built before is a copy of that one instead.
+    where), an entry built before is that one instead, or a copy of it.
 
     `lent`: the format's document leaves its entries as feedgen built them, so
     the tree itself is kept and taken, not a copy: serialising the next
