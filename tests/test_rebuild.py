@@ -18,8 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import dateutil
+import feedgen.version
+import nh3
 import pytest
+from lxml import etree
 
+from newsfeed import reading
 from newsfeed.documents import Document, Feed
 from newsfeed.feed import Format
 from newsfeed.index import DocumentState, SiteIndex
@@ -142,6 +147,24 @@ def _kind(job: Job) -> str:
 
 
 # -- what is looked at again ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "attribute"),
+    [
+        (feedgen.version, "version_full"),
+        (etree, "LXML_VERSION"),
+        (etree, "LIBXML_VERSION"),
+        (nh3, "__version__"),
+        (dateutil, "__version__"),
+    ],
+)
+def test_an_upgrade_of_a_library_that_shapes_the_output_changes_the_code_digest(
+    module: Any, attribute: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = reading._code_digest()
+    monkeypatch.setattr(module, attribute, "another version")
+    assert reading._code_digest() != before
 
 
 def test_a_run_after_no_change_renders_nothing(

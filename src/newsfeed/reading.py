@@ -30,6 +30,11 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, NoReturn, TypeAlias
 
+import dateutil
+import feedgen.version
+import nh3
+from lxml import etree
+
 from newsfeed.index import SiteIndex, SourceRead, Stored, stored
 from newsfeed.model import Article, FeedSettings, Problem, RawRecord, Reading, SourceError
 from newsfeed.progress import Progress
@@ -65,12 +70,28 @@ Input: TypeAlias = "Sources | Iterable[Article]"
 
 
 def _code_digest() -> bytes:
-    """A digest of newsfeed's own code: articles read by other code are read again."""
-    digest = hashlib.sha256(__version__.encode())
+    """A digest of newsfeed's own code and of the versions of the libraries that shape
+    what it makes of a record: articles read by other code are read again, and the
+    documents made of them rendered again."""
+    digest = hashlib.sha256(repr((__version__, *_library_versions())).encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.digest()
+
+
+def _library_versions() -> tuple[object, ...]:
+    # An upgrade of one changes bytes as an edit of newsfeed would: sanitised HTML
+    # (nh3), dates (dateutil), the documents built and serialised (feedgen, lxml and
+    # its libxml2), and what validating them finds.
+    return (
+        feedgen.version.version_full,
+        etree.LXML_VERSION,
+        etree.LIBXML_VERSION,
+        # Neither package's stubs name the attribute each has.
+        getattr(nh3, "__version__", None),
+        getattr(dateutil, "__version__", None),
+    )
 
 
 CODE_DIGEST = _code_digest()
