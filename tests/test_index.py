@@ -260,7 +260,7 @@ def test_the_digest_changes_with_every_field_but_the_place(change: str) -> None:
 def test_the_stored_form_of_an_article_is_that_of_its_schema_version() -> None:
     # An index of the same schema version is trusted as it is: a change of the stored
     # values (and so of this digest) must come with a new SCHEMA_VERSION.
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     assert article_digest(every_field_set()).hex() == "14c95cb5536a482bca61be317f9e8c1f"
 
 
@@ -366,3 +366,36 @@ def test_a_temporary_folder_taken_for_a_leftover_before_it_was_locked_is_made_ag
         assert len(made) == 2
         assert index.path.parent == Path(made[1])
         assert index.records_without_id() == 0
+
+
+# -- the entries validation found clean ---------------------------------------------
+
+MADE_BY, OTHER_CODE = b"a" * 32, b"b" * 32
+TABLE = bytes(range(256)) * 256  # 64 KiB: eight rows
+
+
+def test_the_entries_found_clean_are_given_back_to_the_code_that_found_them(
+    index: SiteIndex,
+) -> None:
+    assert index.clean_entries(MADE_BY) is None
+    index.record_clean_entries(MADE_BY, TABLE, None)
+    assert index.clean_entries(MADE_BY) == TABLE
+    assert index.clean_entries(OTHER_CODE) is None
+
+
+def test_a_table_found_clean_again_rewrites_only_the_rows_that_changed(
+    index: SiteIndex,
+) -> None:
+    index.record_clean_entries(MADE_BY, TABLE, None)
+    changed = bytearray(TABLE)
+    changed[20_000] ^= 1  # in the third row
+    before = index._db.total_changes
+    index.record_clean_entries(MADE_BY, bytes(changed), TABLE)
+    assert index._db.total_changes - before == 2  # that row, and who made the table
+    assert index.clean_entries(MADE_BY) == bytes(changed)
+
+
+def test_a_table_of_other_code_is_replaced_whole(index: SiteIndex) -> None:
+    index.record_clean_entries(OTHER_CODE, TABLE * 2, None)
+    index.record_clean_entries(MADE_BY, TABLE, None)
+    assert index.clean_entries(MADE_BY) == TABLE

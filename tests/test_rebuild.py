@@ -42,6 +42,10 @@ from newsfeed.publishing._jobs import Done, Job, bytes_digest
 from newsfeed.publishing.lock import LOCK_NAME, begin_writing_documents
 from newsfeed.publishing.site import fan_outs, fan_outs_after
 from newsfeed.reading import read_into
+from newsfeed.validation import _memo
+from newsfeed.validation._memo import CleanEntries
+from newsfeed.validation.atom import AtomWalk
+from newsfeed.validation.rss import RssWalk
 
 SITE = "https://noticias.example.org/"
 PLANS = (
@@ -147,6 +151,44 @@ def _kind(job: Job) -> str:
 
 
 # -- what is looked at again ---------------------------------------------------------
+
+
+@pytest.fixture
+def checked_alone(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The items and entries given their own checks from now on, in a process that
+    has found none clean yet (as each run of the command line is)."""
+    monkeypatch.setattr(_memo, "IN_PROCESS", CleanEntries())
+    entries: list[bytes] = []
+    for walk in (AtomWalk, RssWalk):
+
+        def entry(
+            self: Any, element: Any, place: Any, known_clean: bool = False, real: Any = walk.entry
+        ) -> bool:
+            if not known_clean:
+                entries.append(etree.tostring(element))
+            return bool(real(self, element, place, known_clean))
+
+        monkeypatch.setattr(walk, "entry", entry)
+    return entries
+
+
+def test_a_rebuild_checks_alone_only_the_entries_no_run_checked_before(
+    newsroom: Newsroom, checked_alone: list[bytes]
+) -> None:
+    newsroom.records.append(record(20, ["Deportes"], "Luis Paz"))
+    newsroom.build()
+    # One RSS item and one Atom entry: each format checks the article once, in one context.
+    assert len(checked_alone) == 2
+    assert all(b"n/20.shtml" in entry for entry in checked_alone)
+    assert files(newsroom.out) == newsroom.fresh()
+
+
+def test_entries_found_clean_under_other_settings_are_checked_again(
+    newsroom: Newsroom, checked_alone: list[bytes]
+) -> None:
+    newsroom.title = "Otras noticias"
+    newsroom.build()
+    assert any(b"n/3.shtml" in entry for entry in checked_alone)
 
 
 @pytest.mark.parametrize(

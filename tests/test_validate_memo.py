@@ -252,3 +252,22 @@ def test_entries_given_by_their_values_still_get_their_contextual_checks() -> No
 def test_the_values_must_name_every_entry() -> None:
     with pytest.raises(ValueError, match="one digest an entry"):
         validate_tree(rss(rss_item(1), rss_item(2)), made_of=[VALUES_1])
+
+
+# A table is kept from one run to the next as its bytes.
+
+
+def test_a_table_restored_in_another_process_knows_the_entries_found_clean(
+    clean_entries: CleanEntries,
+) -> None:
+    root = atom(atom_entry(1))
+    assert validate_tree(root) == []
+    later = CleanEntries()
+    assert later.restore(clean_entries.table())
+    assert later.seen(CleanEntries.key(root[5], ("atom", None, True)))
+
+
+def test_bytes_of_another_size_are_not_restored(clean_entries: CleanEntries) -> None:
+    validate_tree(atom(atom_entry(1)))
+    assert not clean_entries.restore(CleanEntries(size=8).table())
+    assert len(clean_entries) == 1

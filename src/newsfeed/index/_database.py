@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 #: Raised when the tables change meaning: an index of another version is built again.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_NAME = "site-index.sqlite3"
 #: The name a temporary index's folder starts with, in the system's temporary folder.
 TEMPORARY_PREFIX = "newsfeed-index-"
@@ -90,6 +90,7 @@ CREATE TABLE documents (
     shown INTEGER,
     problems BLOB
 );
+CREATE TABLE clean_entries (chunk INTEGER PRIMARY KEY, digests BLOB NOT NULL);
 CREATE TABLE changed (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))
     WITHOUT ROWID;
 CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN

@@ -1,6 +1,7 @@
 """The documents the index knows (internal): each written file's path, the digest of
 what it was rendered from, and the digest of its bytes with the file's status when it
-was written; and the state of the last run that published all of them."""
+was written; the entries validation found clean in them; and the state of the last
+run that published all of them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from dataclasses import dataclass
 from newsfeed.index._database import Database
 from newsfeed.index._stored import problem_of, problem_values
 from newsfeed.model import Problem
+
+#: The table of entries found clean is kept in rows of this many bytes, two to a page of
+#: the index with their headers: a rebuild finds few entries it had not found clean,
+#: and writes only the rows they changed.
+_CHUNK = 8000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +96,43 @@ class Documents(Database):
     def forget(self, paths: Iterable[str]) -> None:
         with self.transaction() as db:
             db.executemany("DELETE FROM documents WHERE path = ?", [(p,) for p in paths])
+
+    # -- the entries validation found clean ------------------------------------------
+
+    def clean_entries(self, made_by: bytes) -> bytes | None:
+        """The table of entries found clean (`newsfeed.validation.clean_entries`) that a
+        run recorded, if made by the code and settings that `made_by` digests."""
+        row = self._db.execute(
+            "SELECT 1 FROM meta WHERE key = 'clean-entries-made-by' AND value = ?", (made_by,)
+        ).fetchone()
+        if row is None:
+            return None
+        return b"".join(
+            digests
+            for (digests,) in self._db.execute("SELECT digests FROM clean_entries ORDER BY chunk")
+        )
+
+    def record_clean_entries(self, made_by: bytes, table: bytes, before: bytes | None) -> None:
+        """Keep the `table` of entries found clean by the code and settings that `made_by`
+        digests, in place of the table `before` that `clean_entries` gave (None if none)."""
+        if before is not None and len(before) == len(table):
+            starts = [
+                start
+                for start in range(0, len(table), _CHUNK)
+                if table[start : start + _CHUNK] != before[start : start + _CHUNK]
+            ]
+        else:
+            starts = list(range(0, len(table), _CHUNK))
+        with self.transaction() as db:
+            if before is None:
+                db.execute("DELETE FROM clean_entries")
+            db.executemany(
+                "INSERT OR REPLACE INTO clean_entries VALUES (?, ?)",
+                [(start // _CHUNK, table[start : start + _CHUNK]) for start in starts],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('clean-entries-made-by', ?)", (made_by,)
+            )
 
     # -- the last run that published ------------------------------------------------
 

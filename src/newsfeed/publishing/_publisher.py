@@ -74,6 +74,7 @@ from newsfeed.publishing.site import (
 )
 from newsfeed.publishing.websub import changed_feed_urls, feed_url, queue_pings, queued_pings
 from newsfeed.reading import Input, read_into
+from newsfeed.validation import clean_entries, restore_clean_entries
 
 #: How many rendered documents are recorded in one transaction.
 _RECORD_EVERY = 64
@@ -184,6 +185,11 @@ class _Publisher:
 
     def run(self) -> None:
         site_digest = digest_of_site(self.site)
+        # The entries that runs of the same code and settings found clean are spared
+        # their own checks again.
+        clean = self.index.clean_entries(site_digest)
+        if clean is not None and not restore_clean_entries(clean):
+            clean = None
         changes = self.index.changes()
         last = self.index.published()
         found, before = None, {}
@@ -257,6 +263,8 @@ class _Publisher:
         fan_outs_state = dump_fan_outs(found)
         if self.writing or changes or last != (site_digest, fan_outs_state):
             self.index.end_publishing(site_digest, fan_outs_state)
+        if self.writing and not self.index.temporary_file:
+            self.index.record_clean_entries(site_digest, clean_entries(), clean)
         if self.writing:
             end_writing_documents(self.site.out)
 

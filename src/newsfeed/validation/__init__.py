@@ -36,7 +36,9 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "Finding",
     "Level",
+    "clean_entries",
     "detect_format",
+    "restore_clean_entries",
     "validate",
     "validate_json_feed",
     "validate_tree",
@@ -83,3 +85,22 @@ def validate_tree(
     far more to compute (a ValueError when the count differs from the entries').
     """
     return walk_tree(root, clean=_memo.IN_PROCESS, made_of=made_of)
+
+
+def clean_entries() -> bytes:
+    """The items and entries that `validate_tree` found clean in this process and
+    those forked from it, as bytes for `restore_clean_entries` in a later one.
+
+    They are digests of each entry and its context, valid for the code that
+    checked them (and, for those given by `made_of`, the code and settings
+    that built them): keep them with a digest of those, and restore them only
+    for the same.
+    """
+    return _memo.IN_PROCESS.table()
+
+
+def restore_clean_entries(table: bytes) -> bool:
+    """Take the entries of `table` (from `clean_entries`) as found clean, in place of
+    those found so far, before forking the processes that validate; False, and
+    nothing changed, for bytes that are no such table."""
+    return _memo.IN_PROCESS.restore(table)

@@ -45,6 +45,14 @@ bounded whatever the size of the build: a digest goes to one of two slots
 chosen by its bytes, and when both are taken it replaces one of them, also
 chosen by its bytes.
 
+A table is kept from one run to the next as its bytes (`table`, `restore`):
+the publisher keeps them in its site index with a digest of the code and
+settings that built and checked the entries, and restores them only for the
+same. A
+digest names an entry and its context, so a table restored holds nothing
+that this code would find otherwise; the first entries of a rebuild are spared
+the checks that the run before already ran on them.
+
 Processes and threads write the table without a lock: one may read a slot while
 another writes it, and see some of the old digest's bytes and some of the new
 one's. That mixture equals the digest it looks for only if that is the old
@@ -130,6 +138,18 @@ class CleanEntries:
         # A full bucket gives up the slot the digest's last byte picks: any is as good.
         slot = free if free is not None else slots[key[-1] % _WAYS]
         table[slot : slot + _DIGEST] = key
+
+    def table(self) -> bytes:
+        """The digests remembered, as the table holds them, for `restore` in another process."""
+        return self._table[:]
+
+    def restore(self, table: bytes) -> bool:
+        """Remember the digests of `table` (what `table` gave, of a table this size) in
+        place of those remembered now; False, and nothing changed, for other bytes."""
+        if len(table) != len(self._table):
+            return False
+        self._table[:] = table
+        return True
 
     def _first_slot(self, key: bytes) -> int:
         bucket = int.from_bytes(key[:8], "little") % self._buckets
