@@ -260,7 +260,7 @@ def test_the_digest_changes_with_every_field_but_the_place(change: str) -> None:
 def test_the_stored_form_of_an_article_is_that_of_its_schema_version() -> None:
     # An index of the same schema version is trusted as it is: a change of the stored
     # values (and so of this digest) must come with a new SCHEMA_VERSION.
-    assert SCHEMA_VERSION == 4
+    assert SCHEMA_VERSION == 5
     assert article_digest(every_field_set()).hex() == "14c95cb5536a482bca61be317f9e8c1f"
 
 
@@ -399,3 +399,38 @@ def test_a_table_of_other_code_is_replaced_whole(index: SiteIndex) -> None:
     index.record_clean_entries(OTHER_CODE, TABLE * 2, None)
     index.record_clean_entries(MADE_BY, TABLE, None)
     assert index.clean_entries(MADE_BY) == TABLE
+
+
+# -- the log of changes -------------------------------------------------------------
+
+
+def test_an_index_no_run_published_keeps_no_log_of_changes(index: SiteIndex) -> None:
+    add(index, article("a-1", categories=("Ciencia",)))
+    assert index.changes() == {}
+    assert index.oldest_change() is None
+
+
+def test_once_a_run_published_every_change_is_logged(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite3"
+    with SiteIndex(path) as index:
+        add(index, article("a-1"))
+        index.end_publishing(b"site", b"fan-outs")
+        add(index, article("a-1"), article("a-2", categories=("Ciencia",)))
+        assert index.changes()[CATEGORY] == frozenset({"ciencia"})
+    with SiteIndex(path) as reopened:  # a later run's connection logs too
+        add(reopened, article("a-3", categories=("Deportes",)))
+        assert "deportes" in reopened.changes()[CATEGORY]
+
+
+def test_a_run_that_began_writing_and_did_not_end_leaves_an_index_that_logs_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "index.sqlite3"
+    with SiteIndex(path) as index:
+        add(index, article("a-1"))
+        index.end_publishing(b"site", b"fan-outs")
+        index.begin_publishing()
+    with SiteIndex(path) as reopened:
+        assert reopened.published() is None  # its next run checks every feed
+        add(reopened, article("a-2", categories=("Ciencia",)))
+        assert CATEGORY not in reopened.changes()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 #: Raised when the tables change meaning: an index of another version is built again.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_NAME = "site-index.sqlite3"
 #: The name a temporary index's folder starts with, in the system's temporary folder.
 TEMPORARY_PREFIX = "newsfeed-index-"
@@ -32,7 +32,11 @@ _Opened = TypeVar("_Opened", bound="Database")
 # names); meta's 'oldest-change' is the order key of the oldest article changed, old
 # or new (`Feeds.oldest_change`). Triggers keep them, so that every change the
 # sources make is in them, in the same transaction; publishing empties them once
-# every document is recorded.
+# every document is recorded. Only a run that published reads them, so they are kept
+# only once one has (`PUBLISHED` is in meta): a first build of a large site would
+# spend a third of its storing keeping a log that nothing reads. The triggers are
+# each writing connection's own (temporary), made when it opens an index that a run
+# published, or when its own run ends publishing.
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
 CREATE TABLE sources (
@@ -93,36 +97,43 @@ CREATE TABLE documents (
 CREATE TABLE clean_entries (chunk INTEGER PRIMARY KEY, digests BLOB NOT NULL);
 CREATE TABLE changed (kind TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, value))
     WITHOUT ROWID;
-CREATE TRIGGER article_added AFTER INSERT ON articles BEGIN
+"""
+
+
+_CHANGE_LOG = """
+CREATE TEMP TRIGGER IF NOT EXISTS article_added AFTER INSERT ON main.articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
     INSERT INTO meta VALUES ('oldest-change', NEW.order_key)
         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
-CREATE TRIGGER article_removed AFTER DELETE ON articles BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS article_removed AFTER DELETE ON main.articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
     INSERT INTO meta VALUES ('oldest-change', OLD.order_key)
         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
-CREATE TRIGGER article_updated AFTER UPDATE ON articles BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS article_updated AFTER UPDATE ON main.articles BEGIN
     INSERT OR IGNORE INTO changed VALUES ('', '');
     INSERT INTO meta VALUES ('oldest-change', max(OLD.order_key, NEW.order_key))
         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value);
 END;
-CREATE TRIGGER facet_added AFTER INSERT ON facets BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS facet_added AFTER INSERT ON main.facets BEGIN
     INSERT OR IGNORE INTO changed VALUES (NEW.kind, NEW.value);
 END;
-CREATE TRIGGER facet_removed AFTER DELETE ON facets BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS facet_removed AFTER DELETE ON main.facets BEGIN
     INSERT OR IGNORE INTO changed VALUES (OLD.kind, OLD.value);
 END;
-CREATE TRIGGER facet_updated AFTER UPDATE ON facets BEGIN
+CREATE TEMP TRIGGER IF NOT EXISTS facet_updated AFTER UPDATE ON main.facets BEGIN
     INSERT OR IGNORE INTO changed VALUES (OLD.kind, OLD.value);
     INSERT OR IGNORE INTO changed VALUES (NEW.kind, NEW.value);
 END;
-CREATE TRIGGER source_moved AFTER UPDATE OF ordinal ON sources
+CREATE TEMP TRIGGER IF NOT EXISTS source_moved AFTER UPDATE OF ordinal ON main.sources
     WHEN OLD.ordinal IS NOT NEW.ordinal BEGIN
     INSERT OR IGNORE INTO changed VALUES ('*', '');
 END;
 """
+
+#: The key of meta that a run which published every document leaves.
+PUBLISHED = "published"
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -169,9 +180,16 @@ class Database:
                     self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise DamagedIndex(f"schema version {version}, not {SCHEMA_VERSION}")
+            if self._db.execute("SELECT 1 FROM meta WHERE key = ?", (PUBLISHED,)).fetchone():
+                self.log_changes()
         except BaseException:
             self.close()  # SQLite's error is the caller's to judge (damage, or a full disk)
             raise
+
+    def log_changes(self) -> None:
+        """From now on, log every change the sources make (see `_SCHEMA`)."""
+        for statement in _statements(_CHANGE_LOG):
+            self._db.execute(statement)
 
     @classmethod
     def temporary(cls: type[_Opened]) -> _Opened:

@@ -9,7 +9,7 @@ import marshal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsfeed.index._database import Database
+from newsfeed.index._database import PUBLISHED, Database
 from newsfeed.index._stored import problem_of, problem_values
 from newsfeed.model import Problem
 
@@ -141,8 +141,8 @@ class Documents(Database):
         of the code, settings and plans) and of its fan-outs, or None: no run since the
         index was made, or one began writing and did not end."""
         row = self._db.execute(
-            "SELECT a.value, b.value FROM meta a JOIN meta b "
-            "ON a.key = 'published' AND b.key = 'fan-outs'"
+            "SELECT a.value, b.value FROM meta a JOIN meta b ON a.key = ? AND b.key = 'fan-outs'",
+            (PUBLISHED,),
         ).fetchone()
         return None if row is None else (row[0], row[1])
 
@@ -150,7 +150,7 @@ class Documents(Database):
         """Forget the last run's state before this run changes any file: a run killed
         now leaves documents that only a full check of every one can trust."""
         with self.transaction() as db:
-            db.execute("DELETE FROM meta WHERE key IN ('published', 'fan-outs')")
+            db.execute("DELETE FROM meta WHERE key IN (?, 'fan-outs')", (PUBLISHED,))
 
     def end_publishing(self, site: bytes, fan_outs: bytes) -> None:
         """Every document of this run is recorded: keep the state of its `site` and
@@ -160,5 +160,6 @@ class Documents(Database):
             db.execute("DELETE FROM meta WHERE key = 'oldest-change'")
             db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                [("published", site), ("fan-outs", fan_outs)],
+                [(PUBLISHED, site), ("fan-outs", fan_outs)],
             )
+        self.log_changes()
