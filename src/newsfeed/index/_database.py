@@ -33,8 +33,8 @@ _Opened = TypeVar("_Opened", bound="Database")
 # or new (`Feeds.oldest_change`). Triggers keep them, so that every change the
 # sources make is in them, in the same transaction; publishing empties them once
 # every document is recorded. Only a run that published reads them, so they are kept
-# only once one has (`PUBLISHED` is in meta): a first build of a large site would
-# spend a third of its storing keeping a log that nothing reads. The triggers are
+# only once one has (`PUBLISHED` is in meta): a first build would spend half of the
+# time it takes to store its articles keeping a log that nothing reads. The triggers are
 # each writing connection's own (temporary), made when it opens an index that a run
 # published, or when its own run ends publishing.
 _SCHEMA = """
