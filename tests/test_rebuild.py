@@ -218,6 +218,21 @@ def test_a_run_after_no_change_renders_nothing(
     assert len(outcome.files) == len(files(newsroom.out))
 
 
+def test_a_run_after_no_change_reads_no_table_of_entries_found_clean(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bytes] = []
+    real = SiteIndex.clean_entries
+
+    def clean_entries(self: SiteIndex, made_by: bytes) -> bytes | None:
+        asked.append(made_by)
+        return real(self, made_by)
+
+    monkeypatch.setattr(SiteIndex, "clean_entries", clean_entries)
+    newsroom.build()
+    assert asked == []
+
+
 def test_a_new_article_renders_only_the_feeds_that_take_it_and_the_newest_pages(
     newsroom: Newsroom, rendered: list[tuple[str | None, Format]]
 ) -> None:

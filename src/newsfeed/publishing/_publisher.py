@@ -182,14 +182,15 @@ class _Publisher:
         self.queued = list(self.unheard or ())
         #: Whether this run changed a file or the index's documents yet.
         self.writing = False
+        #: What every document depends on besides its entries and fan-out values.
+        self.site_digest = digest_of_site(site)
+        #: Whether this run rendered a document yet, and the table of entries found
+        #: clean that the index gave it then (see `_recall_clean_entries`).
+        self.rendering = False
+        self.clean: bytes | None = None
 
     def run(self) -> None:
-        site_digest = digest_of_site(self.site)
-        # The entries that runs of the same code and settings found clean are spared
-        # their own checks again.
-        clean = self.index.clean_entries(site_digest)
-        if clean is not None and not restore_clean_entries(clean):
-            clean = None
+        site_digest = self.site_digest
         changes = self.index.changes()
         last = self.index.published()
         found, before = None, {}
@@ -263,8 +264,8 @@ class _Publisher:
         fan_outs_state = dump_fan_outs(found)
         if self.writing or changes or last != (site_digest, fan_outs_state):
             self.index.end_publishing(site_digest, fan_outs_state)
-        if self.writing and not self.index.temporary_file:
-            self.index.record_clean_entries(site_digest, clean_entries(), clean)
+        if self.rendering and not self.index.temporary_file:
+            self.index.record_clean_entries(site_digest, clean_entries(), self.clean)
         if self.writing:
             end_writing_documents(self.site.out)
 
@@ -413,11 +414,23 @@ class _Publisher:
             kept = done.kept
         return kept
 
+    def _recall_clean_entries(self) -> None:
+        """Before the first document is rendered (a run that renders none reads nothing):
+        the entries that runs of the same code and settings found clean are spared their
+        own checks again."""
+        if self.rendering:
+            return
+        self.rendering = True
+        self.clean = self.index.clean_entries(self.site_digest)
+        if self.clean is not None and not restore_clean_entries(self.clean):
+            self.clean = None
+
     def _render_all(self, jobs: list[Job]) -> list[list[Done]]:
         """Render and write `jobs`, recording each document once its file is in place."""
         if not jobs:
             return []
         self._begin_writing()
+        self._recall_clean_entries()
         if self.unheard is not None:
             urls = (feed_url(self.site, path) for job in jobs for _, path in job.paths)
             new = [url for url in dict.fromkeys(urls) if url and url not in self.queued]
