@@ -121,10 +121,11 @@ class Documents(Database):
                 for start in range(0, len(table), _CHUNK)
                 if table[start : start + _CHUNK] != before[start : start + _CHUNK]
             ]
+            whole = False
         else:
-            starts = list(range(0, len(table), _CHUNK))
+            starts, whole = list(range(0, len(table), _CHUNK)), True
         with self.transaction() as db:
-            if before is None:
+            if whole:
                 db.execute("DELETE FROM clean_entries")
             db.executemany(
                 "INSERT OR REPLACE INTO clean_entries VALUES (?, ?)",
